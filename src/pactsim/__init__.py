@@ -1,0 +1,12 @@
+"""pactsim: simulate and evaluate conditional engagement.
+
+An outside power offers a regime a package of incentives in exchange for reforms; pactsim couples
+stakeholder bargaining, the regime's council, the population, an extremist organisation and the
+neighbours, and runs ensembles to answer with honest uncertainty.
+"""
+
+from pactsim.scenario import Scenario, ScenarioError, load
+
+__version__ = "0.1.0"
+
+__all__ = ["Scenario", "ScenarioError", "__version__", "load"]

@@ -1,0 +1,5 @@
+"""``python -m pactsim`` runs the command line."""
+
+from pactsim.cli import main
+
+main()

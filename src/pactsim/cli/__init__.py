@@ -1,0 +1,71 @@
+"""The ``pactsim`` command line: one typer app; each capability registers its commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from rich.console import Console
+
+from pactsim.errors import PactsimError
+
+app = typer.Typer(
+    name="pactsim",
+    help="Simulate and evaluate conditional engagement: incentive packages, reforms, "
+    "extremist threat and regional stability.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err_console = Console(stderr=True)
+
+
+def _register_all() -> None:
+    from pactsim.cli import (
+        bargain_cmd,
+        factions_cmd,
+        population_cmd,
+        scenario_cmds,
+    )
+
+    for module in (scenario_cmds, bargain_cmd, factions_cmd, population_cmd):
+        module.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Entry point: run the app and turn every pactsim error into a clean message."""
+    try:
+        app(standalone_mode=False)
+    except PactsimError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", None)
+        if code is None:
+            code = getattr(exc, "code", 0)
+        sys.exit(code or 0)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if os.environ.get("PACTSIM_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "Set PACTSIM_DEBUG=1 to see the traceback, and please report it.",
+            highlight=False,
+        )
+        sys.exit(2)
