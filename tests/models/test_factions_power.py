@@ -62,7 +62,7 @@ def enumerate_indices(
 
 # ----------------------------------------------------------------------- textbook cases
 def test_eec_council_of_ministers_1958() -> None:
-    # Felsenthal & Machover (1998), The Measurement of Voting Power, sec. 3.3 / 4.3.
+    # Felsenthal & Machover (1998), The Measurement of Voting Power: the standard example.
     res = power_indices([4, 4, 4, 2, 2, 1], 12)
     assert res.shapley_exact == tuple(Fraction(k, 60) for k in (14, 14, 14, 9, 9, 0))
     assert res.banzhaf_exact == tuple(Fraction(k, 42) for k in (10, 10, 10, 6, 6, 0))

@@ -1,9 +1,10 @@
 """Exact Shapley–Shubik and Banzhaf power indices of weighted voting games with vetoes.
 
-Method: generating functions over integer weights (Brams & Affuso 1976; Bilbao, Fernández,
-Jiménez López & López 2000, "Generating functions for computing power indices efficiently",
-TOP 8(2):191–213). One pass builds c[k, w], the number of coalitions of the non-veto players with
-k members and weight w < residual quota; removing one player from the polynomial ("deletion",
+Method: generating functions over integer weights (Mann & Shapley 1962 for the Shapley value of
+the electoral college; Brams & Affuso 1976 for Banzhaf; Bilbao, Fernández, Jiménez Losada & López
+2000, "Generating functions for computing power indices efficiently", TOP 8(2):191–213).
+One pass builds c[k, w], the number of coalitions of the non-veto players with k members and
+weight w < residual quota; removing one player from the polynomial ("deletion",
 c_{-i}[k] = c[k] - x^{w_i} c_{-i}[k-1]) gives the coalitions of the others, among which player i's
 swings are read off directly. Cost O(m^2 q) integer operations for m non-veto players and quota q,
 with one deletion per distinct weight, instead of O(2^n) for enumeration.
@@ -139,7 +140,7 @@ def power_indices(
         pactsim.errors.InputError: see :func:`integer_game`.
 
     Example: the EEC Council of Ministers 1958, [12; 4,4,4,2,2,1], has Shapley–Shubik indices
-    (14, 14, 14, 9, 9, 0)/60 (Felsenthal & Machover 1998, p. 164).
+    (14, 14, 14, 9, 9, 0)/60 (Felsenthal & Machover 1998).
     """
     game = weights if isinstance(weights, IntegerGame) else integer_game(weights, quota, veto)
     n = game.n
