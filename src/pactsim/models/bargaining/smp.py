@@ -439,11 +439,16 @@ def _state_dist(x1: np.ndarray, x2: np.ndarray) -> float:
     return float(np.sqrt(((x1 - x2) ** 2).sum(axis=1)).sum())
 
 
-def _unique_positions(x: np.ndarray) -> list[int]:
+def _same_position(x: np.ndarray) -> np.ndarray:
+    """eq[i, j]: actors i and j hold one position (closer than KTAB's posTol, ``equivNdx``)."""
+    return np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=-1)) < _POS_TOL
+
+
+def _unique_positions(eq: np.ndarray) -> list[int]:
     """Indices of the first actor at each distinct position (KTAB ``ueIndices``)."""
     unq: list[int] = []
-    for i in range(x.shape[0]):
-        if not any(np.linalg.norm(x[i] - x[u]) < _POS_TOL for u in unq):
+    for i in range(eq.shape[0]):
+        if not eq[i, unq].any():
             unq.append(i)
     return unq
 
@@ -452,7 +457,7 @@ def _position_probs(
     x: np.ndarray, a_util: np.ndarray, cap: np.ndarray, o: dict[str, str]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Probability of each distinct position winning (KTAB ``SMPState::pDist(-1)``)."""
-    unq = np.array(_unique_positions(x))
+    unq = np.array(_unique_positions(_same_position(x)))
     n_act = cap.size
     own = a_util[np.arange(n_act), np.arange(n_act), :]
     c = core.coalitions(o["voting_rule"], cap, own[:, unq])
@@ -461,12 +466,10 @@ def _position_probs(
 
 
 def _actor_probs(x: np.ndarray, unq: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Probability of the position each actor holds (KTAB ``State::posProb``)."""
-    out = np.empty(x.shape[0])
-    for i in range(x.shape[0]):
-        k = -1
-        for m, u in enumerate(unq):
-            if np.linalg.norm(x[i] - x[u]) < _POS_TOL:
-                k = m
-        out[i] = p[k]
-    return out
+    """Probability of the position each actor holds (KTAB ``State::posProb``).
+
+    As in KTAB, an actor close to several representatives takes the last one's probability.
+    """
+    eq = _same_position(x)[:, unq]  # (A, U)
+    last = eq.shape[1] - 1 - np.argmax(eq[:, ::-1], axis=1)
+    return p[last]
