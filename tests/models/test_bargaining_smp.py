@@ -437,7 +437,9 @@ def test_reader_reads_ktab_xml_with_parameters(tmp_path: Path) -> None:
         '\ufeff<?xml version="1.0" encoding="UTF-8"?><Scenario><name>Demo</name><desc>x</desc>'
         "<ModelParameters><VotingRule>PropCbc</VotingRule><PCEModel>MarkovIncentive</PCEModel>"
         "</ModelParameters><Dimensions><dName>P1</dName><dName>P2</dName></Dimensions>"
-        f"<Actors>{actors}</Actors></Scenario>"
+        f"<Actors>{actors}</Actors><IdealAdjustment><iaPair><adjustingIdeal>A"
+        "</adjustingIdeal><referencePos>A</referencePos><adjust>0.5</adjust></iaPair>"
+        "</IdealAdjustment></Scenario>"
     )
     x_inp = read_ktab_csv(_write(tmp_path, xml, "s.xml"))
     c_inp = read_ktab_csv(_write(tmp_path, GOOD))
@@ -446,5 +448,7 @@ def test_reader_reads_ktab_xml_with_parameters(tmp_path: Path) -> None:
     np.testing.assert_array_equal(x_inp.capability, c_inp.capability)
     assert x_inp.dim_names == ["P1", "P2"]
     assert x_inp.parameters == {"voting_rule": "PropCbc", "pce_model": "MarkovIncentive"}
+    assert len(x_inp.notes) == 1 and "<IdealAdjustment> ignored" in x_inp.notes[0]
+    assert c_inp.notes == []
     res = smp(x_inp.capability, x_inp.position, x_inp.salience, **x_inp.parameters)
     assert res.options["voting_rule"] == "PropCbc"

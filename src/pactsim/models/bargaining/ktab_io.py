@@ -268,7 +268,8 @@ def _read_xml(src: Path) -> KtabInput:
             if key is not None and (child.text or "").strip():
                 params[key] = (child.text or "").strip()
     notes: list[str] = []
-    if root.find("IdealAdjustment") is not None and len(root.find("IdealAdjustment") or []):
+    ia = root.find("IdealAdjustment")
+    if ia is not None and len(ia) > 0:
         notes.append(
             f"{src}: <IdealAdjustment> ignored: pactsim's SMP keeps each actor's ideal at its "
             "current position (KTAB's identity accommodation, as for CSV input)"
