@@ -7,6 +7,7 @@ hand-worked cases; the tutorial's table of victory-probability models.
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -16,10 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pactsim.errors import InputError
-from pactsim.models.bargaining import smp as smp_mod
 from pactsim.models.bargaining import smp_core as core
 from pactsim.models.bargaining.ktab_io import KtabInput, read_ktab_csv
 from pactsim.models.bargaining.smp import SMP_DEFAULTS, SMPResult, smp
+
+# the package re-exports the function smp, which hides the module of the same name
+smp_mod = importlib.import_module("pactsim.models.bargaining.smp")
 
 KTAB_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ktab"
 REFERENCES = ["dummyData_3Dim", "SOE-Pol-Comp"]
