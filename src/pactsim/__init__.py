@@ -9,4 +9,11 @@ from pactsim.scenario import Scenario, ScenarioError, load
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "load"]
+__all__ = ["Scenario", "ScenarioError", "__version__", "load", "run"]
+
+
+def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """One run of a scenario: see :func:`pactsim.engagement.run`."""
+    from pactsim.engagement import run as _run
+
+    return _run(*args, **kwargs)

@@ -27,10 +27,11 @@ def _register_all() -> None:
         bargain_cmd,
         factions_cmd,
         population_cmd,
+        run_cmd,
         scenario_cmds,
     )
 
-    for module in (scenario_cmds, bargain_cmd, factions_cmd, population_cmd):
+    for module in (scenario_cmds, bargain_cmd, factions_cmd, population_cmd, run_cmd):
         module.register(app)
 
 
@@ -40,7 +41,8 @@ _register_all()
 def main() -> None:
     """Entry point: run the app and turn every pactsim error into a clean message."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except PactsimError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -313,6 +313,8 @@ def _check_references(
     for i, n in enumerate(sc.region.neighbours):
         known(("region", "neighbours", i, "actor"), n.actor, actors, "actor")
     known(("engagement", "ct_issue"), sc.engagement.ct_issue, issues, "issue")
+    for key in sc.engagement.success_levels:
+        known(("engagement", "success_levels", key), key, issues, "issue")
     unique("outcomes", [o.name for o in sc.outcomes], key="name")
 
     full = sc.model_dump()

@@ -392,6 +392,10 @@ class Engagement(Strict):
     ct_equipment: Num = Field(1.0, ge=0, description="beta_E, CT gain from readiness [-].")
     ct_cooperation: Num = Field(0.5, ge=0, description="beta_C, CT gain from cooperation [-].")
     arrest_equipment: Num = Field(0.5, ge=0, description="beta_k, arrest constant gain [-].")
+    success_levels: dict[str, Position] = Field(
+        default_factory=dict,
+        description="Issue id -> adopted level that counts as success (reached_<issue>_36m).",
+    )
     scope_repair: Num = Field(
         50.0, ge=0, le=100, description="Military-technical scope of repair [0-100]."
     )

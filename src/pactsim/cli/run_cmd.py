@@ -1,0 +1,163 @@
+"""``pactsim run``: one seeded run of a scenario per policy, side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from pactsim.cli.common import JsonOption, SetOption, console, load_scenario, print_json
+from pactsim.errors import InputError
+
+HEADLINE = [
+    "reform_{issue}_36m",
+    "reform_{issue}_final",
+    "reached_{issue}_36m",
+    "milestones_share",
+    "cost_total",
+    "attacks_home_total",
+    "attacks_abroad_total",
+    "deaths_home_total",
+    "iskp_peak",
+    "semi_conventional_months",
+    "spoilers_final",
+    "legitimacy_final",
+    "tension_peak_{neighbour}",
+    "reaction_months_{neighbour}",
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run`` to the app."""
+    app.command("run")(run)
+
+
+def run(
+    scenario: str = typer.Argument(..., help="Scenario file or bundled name."),
+    policy: list[str] | None = typer.Option(
+        None, "--policy", "-p", help="Policy name (repeatable); 'all' runs every policy."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    months: int | None = typer.Option(None, "--months", help="Horizon [months]."),
+    assignments: list[str] | None = SetOption,
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for the monthly series (Parquet and CSV) and run records."
+    ),
+    plot: bool = typer.Option(
+        False, "--plot", help="Draw the main series (PNG in --out, or out/)."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Run a scenario month by month and print the outcomes (policies side by side)."""
+    from pactsim.engagement import run as run_once
+
+    if months is not None and months <= 0:
+        raise InputError(f"--months must be at least 1 (got {months})")
+    sc = load_scenario(scenario, assignments)
+    names: list[str | None] = list(policy or [None])
+    if "all" in names:
+        names = list(sc.policies) or [None]
+    for name in names:
+        if name is not None and name not in sc.policies:
+            known = ", ".join(sc.policies) or "none"
+            raise InputError(f"--policy {name}: no such policy in {sc.origin} (known: {known})")
+    results = []
+    with console.status("running...", spinner="dots") if not as_json else _null():
+        for name in names:
+            results.append(run_once(sc, name, seed=seed, months=months))
+    if out is not None:
+        _write(out, sc, results, seed)
+    png = None
+    if plot:
+        from pactsim.report.run_plots import plot_runs
+
+        png = plot_runs(
+            results,
+            (out or Path("out")) / f"{sc.meta.name}_seed{seed}.png",
+            title=f"{sc.meta.title or sc.meta.name} (seed {seed})",
+        )
+    if as_json:
+        docs = [r.to_dict() for r in results]
+        print_json(docs[0] if len(docs) == 1 else {"runs": docs})
+        return
+    _table(sc, results)
+    if out is not None:
+        console.print(f"series written to {out}/")
+    if png is not None:
+        console.print(f"plot written to {png}")
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: Any) -> None:
+        return None
+
+
+def _rows(sc: Any, summary: dict[str, float]) -> list[str]:
+    keys: list[str] = []
+    for pattern in HEADLINE:
+        if "{issue}" in pattern:
+            keys += [pattern.format(issue=i.id) for i in sc.issues if i.reform]
+        elif "{neighbour}" in pattern:
+            keys += [pattern.format(neighbour=n.actor) for n in sc.region.neighbours]
+        else:
+            keys.append(pattern)
+    return [k for k in keys if k in summary]
+
+
+def _table(sc: Any, results: list[Any]) -> None:
+    table = Table(
+        title=f"{sc.meta.name}: one run (seed {results[0].seed}), {len(results[0].series)} months"
+    )
+    table.add_column("outcome", no_wrap=True)
+    for r in results:
+        table.add_column(r.policy or "as written", justify="right")
+    for key in _rows(sc, results[0].summary):
+        table.add_row(key, *(_fmt(r.summary[key]) for r in results))
+    console.print(table)
+    for r in results:
+        months = {i.id: _first_month(r.series, i.id, sc) for i in sc.issues if i.reform}
+        reached = ", ".join(f"{k} at month {v}" for k, v in months.items() if v)
+        if reached:
+            console.print(f"[bold]{r.policy or 'as written'}[/]: success level reached: {reached}")
+
+
+def _first_month(series: Any, issue: str, sc: Any) -> int | None:
+    level = sc.engagement.success_levels.get(issue)
+    if level is None:
+        return None
+    hit = series.loc[series[f"reform_{issue}"] >= level, "month"]
+    return int(hit.iloc[0]) if len(hit) else None
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}"
+
+
+def _write(out: Path, sc: Any, results: list[Any], seed: int) -> None:
+    from pactsim import __version__
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
+    (out / "scenario.yaml").write_text(sc.source_text)
+    for r in results:
+        stem = f"{sc.meta.name}_{r.policy or 'as-written'}_seed{seed}"
+        r.series.to_parquet(out / f"{stem}.parquet", index=False)
+        r.series.to_csv(out / f"{stem}.csv", index=False)
+        record = {
+            "scenario": sc.meta.name,
+            "origin": sc.origin,
+            "scenario_hash": sc.hash,
+            "policy": r.policy,
+            "seed": seed,
+            "version": __version__,
+            "summary": r.summary,
+        }
+        (out / f"{stem}.json").write_text(json.dumps(record, indent=2))
