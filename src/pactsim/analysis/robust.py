@@ -1,0 +1,189 @@
+"""Robust package design: NSGA-II over a scenario's levers, each candidate judged over an
+ensemble of sampled worlds (DESIGN.md section 8).
+
+Decision variables are the scenario's levers: a numeric lever over [low, high] (rounded when
+``integer``), a categorical lever as an index over its values. Each candidate package is run in the
+same ``samples`` worlds (a Latin hypercube over the uncertainties, common to all candidates, with
+the same run seeds: common random numbers, so candidates differ by design, not by sampling noise).
+Objectives, as expectations over the worlds (Bryant & Lempert-style robustness as expected
+performance over a set of plausible futures):
+
+- ``reform_probability`` (maximise): share of worlds in which every ``reached_*`` outcome of the
+  run is 1 (every reform milestone reached); ``milestones_share`` when there is no ``reached_*``;
+- ``cost`` (minimise): mean ``cost_total`` [the scenario's money unit];
+- ``attacks`` (minimise): mean ``attacks_home_total + attacks_abroad_total`` (those present);
+- ``tension`` (minimise): mean ``tension_peak_max`` (when the run reports it).
+
+The budget B is a constraint on expected cost: mean ``cost_total`` <= B (NSGA-II's constraint
+domination: a feasible candidate beats an infeasible one; among infeasible ones the smaller
+excess wins).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from pactsim.analysis.search import ParetoResult, nsga2
+from pactsim.errors import InputError
+
+RunFn = Callable[..., Any]
+
+
+@dataclass
+class LeverSpace:
+    """Maps a real decision vector to lever values and back."""
+
+    levers: list[Any]  # scenario Lever objects
+
+    @property
+    def names(self) -> list[str]:
+        return [lv.path for lv in self.levers]
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = [], []
+        for lv in self.levers:
+            if lv.values is not None:
+                lo.append(0.0)
+                hi.append(float(len(lv.values)))
+            else:
+                lo.append(float(lv.low))
+                hi.append(float(lv.high))
+        return np.array(lo), np.array(hi)
+
+    def decode(self, x: np.ndarray) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for lv, v in zip(self.levers, x, strict=True):
+            if lv.values is not None:
+                k = len(lv.values)
+                out[lv.path] = lv.values[min(math.floor(v), k - 1)]
+            elif lv.integer:
+                out[lv.path] = int(
+                    min(max(round(float(v)), math.ceil(lv.low)), math.floor(lv.high))
+                )
+            else:
+                out[lv.path] = float(v)
+        return out
+
+
+def reform_probability(summaries: list[dict[str, float]]) -> float:
+    """Share of runs in which every ``reached_*`` outcome is 1 (mean ``milestones_share`` when
+    the runs report no ``reached_*``)."""
+    keys = sorted(k for k in summaries[0] if k.startswith("reached_"))
+    if keys:
+        return float(np.mean([all(s.get(k, 0.0) >= 0.5 for k in keys) for s in summaries]))
+    if "milestones_share" in summaries[0]:
+        return float(np.mean([s["milestones_share"] for s in summaries]))
+    raise InputError("design: the runs report no reached_* outcome and no milestones_share")
+
+
+def _mean(summaries: list[dict[str, float]], keys: list[str]) -> float:
+    return float(np.mean([sum(s[k] for k in keys) for s in summaries]))
+
+
+def default_objectives(
+    example: dict[str, float],
+) -> list[tuple[str, str, Callable[[list[dict[str, float]]], float]]]:
+    """The objectives available in a run's summary, as (name, sense, aggregate)."""
+    objs: list[tuple[str, str, Callable[[list[dict[str, float]]], float]]] = [
+        ("reform_probability", "max", reform_probability)
+    ]
+    if "cost_total" not in example:
+        raise InputError("design: the runs report no cost_total outcome")
+    objs.append(("cost", "min", lambda s: _mean(s, ["cost_total"])))
+    attacks = [k for k in ("attacks_home_total", "attacks_abroad_total") if k in example]
+    if attacks:
+        objs.append(("attacks", "min", lambda s: _mean(s, attacks)))
+    if "tension_peak_max" in example:
+        objs.append(("tension", "min", lambda s: _mean(s, ["tension_peak_max"])))
+    return objs
+
+
+def design_package(
+    scenario: Any,
+    budget: float | None = None,
+    generations: int = 10,
+    population: int = 20,
+    samples: int = 8,
+    seed: int = 0,
+    policy: str | None = None,
+    months: int | None = None,
+    run: RunFn | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ParetoResult:
+    """NSGA-II over the scenario's levers, robust over ``samples`` sampled worlds (see the module
+    docstring); ``budget`` bounds the expected cost. ``run`` defaults to
+    :func:`pactsim.engagement.run`; ``policy`` is the base the levers are applied to."""
+    from pactsim.experiments.design import make_design, parameters, run_seed
+
+    if run is None:
+        from pactsim.engagement import run as run
+    if not scenario.levers:
+        raise InputError(f"{scenario.origin}: the scenario has no levers to design over")
+    if samples < 1:
+        raise InputError(f"--samples: must be at least 1 (got {samples})")
+    if policy is not None and policy not in scenario.policies:
+        raise InputError(f"--policy: no policy '{policy}' (have: {', '.join(scenario.policies)})")
+    space = LeverSpace(list(scenario.levers))
+    params = parameters(scenario)
+    worlds = make_design(params, "lhs", samples, seed).values if params else [{}] * samples
+    seeds = [run_seed(seed, w, 0) for w in range(len(worlds))]
+
+    def summaries(x: np.ndarray) -> list[dict[str, float]]:
+        levers = space.decode(x)
+        return [
+            run(
+                scenario, policy=policy, seed=s, months=months, overrides={**world, **levers}
+            ).summary
+            for world, s in zip(worlds, seeds, strict=True)
+        ]
+
+    xl, xu = space.bounds()
+    probe = summaries((xl + xu) / 2)
+    objs = default_objectives(probe[0])
+    cache: dict[bytes, tuple[list[float], float]] = {}
+
+    def evaluate(X: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        F, G = [], []
+        for x in X:
+            key = np.asarray(x, dtype=float).tobytes()
+            if key not in cache:
+                s = summaries(x)
+                vals = [agg(s) for _, _, agg in objs]
+                cache[key] = (vals, _mean(s, ["cost_total"]))
+            vals, cost = cache[key]
+            F.append(
+                [-v if sense == "max" else v for (_, sense, _), v in zip(objs, vals, strict=True)]
+            )
+            G.append([cost - budget] if budget is not None else [])
+        return np.array(F), (np.array(G) if budget is not None else None)
+
+    res = nsga2(
+        evaluate,
+        xl,
+        xu,
+        n_obj=len(objs),
+        n_constr=1 if budget is not None else 0,
+        population=population,
+        generations=generations,
+        seed=seed,
+        objectives=[o[0] for o in objs],
+        variables=space.names,
+        senses=[o[1] for o in objs],
+        decode=space.decode,
+        callback=progress,
+    )
+    res.info.update(
+        {
+            "budget": budget,
+            "samples": samples,
+            "policy": policy,
+            "runs": (len(cache) + 1) * len(worlds),
+            "candidates": len(cache),
+        }
+    )
+    return res
