@@ -48,7 +48,7 @@ def _load(scenario: Any, overrides: dict[str, Any] | None) -> Any:
     return load(scenario, overrides or None)
 
 
-def _worker_text(sc: Any) -> str:
+def _worker_text(sc: Any, verbatim: bool = False) -> str:
     """Text from which a worker rebuilds exactly ``sc``: the file itself when it is unchanged,
     else the validated content (overrides applied) written back as YAML."""
     import yaml
@@ -56,7 +56,7 @@ def _worker_text(sc: Any) -> str:
     from pactsim.scenario import from_text
 
     text = sc.source_text
-    if text and from_text(text, sc.origin).hash == sc.hash:
+    if text and (verbatim or from_text(text, sc.origin).hash == sc.hash):
         return text
     return yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
@@ -167,7 +167,9 @@ def ensemble(
         base = sc.with_policy(pol) if pol is not None else sc
         if design.values and design.values[0]:
             base.with_overrides(design.values[0])
-    text = _worker_text(sc)
+    from pactsim.scenario import Scenario
+
+    text = _worker_text(sc, verbatim=not isinstance(scenario, Scenario) and not overrides)
     n_exp = design.n_worlds * len(pols)
     provenance = {
         "format": FORMAT,
