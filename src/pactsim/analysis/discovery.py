@@ -264,15 +264,24 @@ def prim_boxes(
             "no run meets the condition" if k == 0 else "every run meets the condition"
         )
         return result
-    p = prim.Prim(
-        x,
-        y.astype(int),
-        threshold=threshold,
-        peel_alpha=peel_alpha,
-        paste_alpha=paste_alpha,
-        mass_min=mass_min,
-    )
-    for _ in range(max_boxes):
+    with warnings.catch_warnings():
+        # the EMA Workbench's PRIM uses pandas idioms that pandas 3 deprecates
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        p = prim.Prim(
+            x,
+            y.astype(int),
+            threshold=threshold,
+            peel_alpha=peel_alpha,
+            paste_alpha=paste_alpha,
+            mass_min=mass_min,
+        )
+        _find(p, x, result, threshold, max_boxes)
+    return result
+
+
+def _find(p: Any, x: pd.DataFrame, result: DiscoveryResult, threshold: float, n: int) -> None:
+    for _ in range(n):
         box = p.find_box()
         if box is None:
             break
@@ -295,7 +304,6 @@ def prim_boxes(
                 trajectory=traj,
             )
         )
-    return result
 
 
 def discover(

@@ -147,23 +147,15 @@ def sobol_indices(
     """First-order, total and second-order Sobol indices from outputs of Saltelli's design.
 
     ``Y`` must be in ``SALib.sample.sobol.sample`` order: N (2D + 2) rows with second-order
-    indices, N (D + 2) without (``calc_second_order=None`` infers which from the length).
+    indices, N (D + 2) without (``calc_second_order=None`` infers which from the length,
+    preferring a power-of-2 N).
     """
     from SALib.analyze import sobol
 
     names, y = _check(problem, Y)
     d = len(names)
     if calc_second_order is None:
-        if y.size % (2 * d + 2) == 0:
-            calc_second_order = True
-        elif y.size % (d + 2) == 0:
-            calc_second_order = False
-        else:
-            raise InputError(
-                f"sensitivity: {y.size} outputs do not fit a Sobol design over {d} parameters "
-                f"(expected a multiple of {2 * d + 2} or {d + 2}); was the ensemble run with "
-                "--sampler sobol?"
-            )
+        calc_second_order = _infer_second_order(y.size, d)
     step = 2 * d + 2 if calc_second_order else d + 2
     if y.size % step or y.size == 0:
         raise InputError(f"sensitivity: {y.size} outputs are not a multiple of {step}")
@@ -196,6 +188,21 @@ def sobol_indices(
         s2c,
         {"base_samples": y.size // step},
     )
+
+
+def _infer_second_order(n: int, d: int) -> bool:
+    """Which Saltelli design gave ``n`` outputs: N (2D + 2) or N (D + 2) rows, preferring the
+    reading whose base N is a power of 2 (SALib's Sobol sampler asks for one)."""
+    fits = [(True, 2 * d + 2), (False, d + 2)]
+    fits = [(second, step) for second, step in fits if n % step == 0 and n > 0]
+    if not fits:
+        raise InputError(
+            f"sensitivity: {n} outputs do not fit a Sobol design over {d} parameters "
+            f"(expected a multiple of {2 * d + 2} or {d + 2}); was the ensemble run with "
+            "--sampler sobol?"
+        )
+    power = [second for second, step in fits if (n // step) & (n // step - 1) == 0]
+    return power[0] if power else fits[0][0]
 
 
 def morris_indices(
