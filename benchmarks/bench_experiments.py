@@ -113,7 +113,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        n_slow = 150 if args.quick else 600
+        n_slow = 300 if args.quick else 1500
         t1 = _ensemble_seconds(n_slow, 1, SLOW, d / "s1.duckdb")
         t2 = _ensemble_seconds(n_slow, 2, SLOW, d / "s2.duckdb")
         rows += [
