@@ -50,11 +50,14 @@ def ema_model(
     ema = _ema()
     if run is None:
         from pactsim.engagement import run as run
+    wanted = outcomes if outcomes is not None else [o.name for o in scenario.outcomes]
 
     def model_function(**kwargs: Any) -> dict[str, float]:
         overrides = {k: _plain(v) for k, v in kwargs.items()}
         res = run(scenario, policy=policy, seed=seed, months=months, overrides=overrides)
-        return {ema_name(k): float(v) for k, v in res.summary.items()}
+        out = {ema_name(k): float(v) for k, v in res.summary.items()}
+        # an outcome the run does not report is missing (NaN), not an error of the Workbench
+        return {ema_name(n): out.get(ema_name(n), float("nan")) for n in wanted}
 
     model = ema.Model(re.sub(r"[^A-Za-z0-9]", "", name) or "pactsim", function=model_function)
     uncs = []
@@ -101,7 +104,6 @@ def ema_model(
         "minimize": ema.ScalarOutcome.MINIMIZE,
         "info": ema.ScalarOutcome.INFO,
     }
-    wanted = outcomes if outcomes is not None else [o.name for o in scenario.outcomes]
     direction = {o.name: o.direction for o in scenario.outcomes}
     model.outcomes = [
         ema.ScalarOutcome(ema_name(n), kind=kinds[direction.get(n, "info")]) for n in wanted
