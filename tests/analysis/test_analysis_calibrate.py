@@ -213,3 +213,12 @@ def test_cli_calibrate_writes_a_valid_scenario(tmp_path):
     assert r.exit_code == 0 and "posterior" in r.stdout
     r = CliRunner().invoke(app, ["calibrate", "toy-3-factions", "--samples", "20"])
     assert isinstance(r.exception, InputError) and "no calibration targets" in str(r.exception)
+
+
+def test_calibrate_in_processes_equals_serial():
+    sc = from_text(toy_text(), "toy.yaml")
+    serial = calibrate(sc, samples=40, seed=9, run=calibration_run)
+    parallel = calibrate(sc, samples=40, seed=9, run=calibration_run, workers=2)
+    assert np.array_equal(serial.posterior, parallel.posterior)
+    assert np.array_equal(serial.distances, parallel.distances)
+    assert any("only" in w for w in serial.info["warnings"])  # 4 accepted draws are too few

@@ -145,3 +145,10 @@ def test_cli_design(tmp_path):
     assert png.read_bytes()[:4] == b"\x89PNG"
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0 and "Pareto set" in r.stdout
+
+
+def test_robust_design_in_processes_equals_serial(toy):
+    kw = {"budget": 900, "generations": 3, "population": 8, "samples": 3, "seed": 4}
+    serial = design_package(toy, run=design_run, **kw)
+    parallel = design_package(toy, run=design_run, workers=2, **kw)
+    assert serial.table.equals(parallel.table)

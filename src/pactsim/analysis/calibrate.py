@@ -209,7 +209,26 @@ def calibrate(
             "dists": {p.path: p.dist for p in su.params},
         }
     )
+    res.info["warnings"] = calibration_warnings(res)
     return res
+
+
+def calibration_warnings(res: AbcResult) -> list[str]:
+    """Plain-language cautions: too few accepted draws, targets no accepted run reproduces."""
+    out = []
+    if res.n_accepted < 20:
+        out.append(
+            f"only {res.n_accepted} draws accepted: the posterior intervals are rough; "
+            "raise --samples"
+        )
+    for _, t in res.targets.iterrows():
+        if t["share_in_range"] == 0:
+            out.append(
+                f"no accepted run reproduces '{t['name']}' ({t['low']:g}-{t['high']:g}; "
+                f"posterior median {t['sim_median']:.4g}): the posterior is the least-bad "
+                "region of the prior, not a fit"
+            )
+    return out
 
 
 # ------------------------------------------------------------------ writing the posterior back

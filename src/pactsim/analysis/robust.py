@@ -114,10 +114,13 @@ def design_package(
     months: int | None = None,
     run: RunFn | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> ParetoResult:
     """NSGA-II over the scenario's levers, robust over ``samples`` sampled worlds (see the module
     docstring); ``budget`` bounds the expected cost. ``run`` defaults to
-    :func:`pactsim.engagement.run`; ``policy`` is the base the levers are applied to."""
+    :func:`pactsim.engagement.run`; ``policy`` is the base the levers are applied to.
+    ``workers`` > 1 runs each generation's candidates and worlds in that many local processes
+    (``run`` must then be importable by name, as module-level functions are)."""
     from pactsim.experiments.design import make_design, parameters, run_seed
 
     if run is None:
@@ -133,28 +136,46 @@ def design_package(
     worlds = make_design(params, "lhs", samples, seed).values if params else [{}] * samples
     seeds = [run_seed(seed, w, 0) for w in range(len(worlds))]
 
-    def summaries(x: np.ndarray) -> list[dict[str, float]]:
+    pool = None
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(workers)
+
+    def jobs(x: np.ndarray) -> list[tuple[Any, ...]]:
         levers = space.decode(x)
         return [
-            run(
-                scenario, policy=policy, seed=s, months=months, overrides={**world, **levers}
-            ).summary
+            (run, scenario, policy, s, months, {**world, **levers})
             for world, s in zip(worlds, seeds, strict=True)
         ]
 
+    def summaries_of(X: list[np.ndarray]) -> list[list[dict[str, float]]]:
+        """Every world of every candidate in ``X``, in parallel when ``workers`` > 1."""
+        flat = [job for x in X for job in jobs(x)]
+        if pool is not None:
+            out = list(pool.map(_summary, flat, chunksize=max(1, len(flat) // (4 * workers))))
+        else:
+            out = [_summary(job) for job in flat]
+        n = len(worlds)
+        return [out[i * n : (i + 1) * n] for i in range(len(X))]
+
     xl, xu = space.bounds()
-    probe = summaries((xl + xu) / 2)
-    objs = default_objectives(probe[0])
+    try:
+        probe = summaries_of([(xl + xu) / 2])[0]
+        objs = default_objectives(probe[0])
+    except BaseException:
+        if pool is not None:
+            pool.shutdown()
+        raise
     cache: dict[bytes, tuple[list[float], float]] = {}
 
     def evaluate(X: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        keys = [np.asarray(x, dtype=float).tobytes() for x in X]
+        todo = {k: x for k, x in zip(keys, X, strict=True) if k not in cache}
+        for key, s in zip(todo, summaries_of(list(todo.values())), strict=True):
+            cache[key] = ([agg(s) for _, _, agg in objs], _mean(s, ["cost_total"]))
         F, G = [], []
-        for x in X:
-            key = np.asarray(x, dtype=float).tobytes()
-            if key not in cache:
-                s = summaries(x)
-                vals = [agg(s) for _, _, agg in objs]
-                cache[key] = (vals, _mean(s, ["cost_total"]))
+        for key in keys:
             vals, cost = cache[key]
             F.append(
                 [-v if sense == "max" else v for (_, sense, _), v in zip(objs, vals, strict=True)]
@@ -162,7 +183,43 @@ def design_package(
             G.append([cost - budget] if budget is not None else [])
         return np.array(F), (np.array(G) if budget is not None else None)
 
-    res = nsga2(
+    try:
+        res = _search(
+            evaluate, xl, xu, objs, budget, population, generations, seed, space, progress
+        )
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    res.info.update(
+        {
+            "budget": budget,
+            "samples": samples,
+            "policy": policy,
+            "runs": (len(cache) + 1) * len(worlds),
+            "candidates": len(cache),
+        }
+    )
+    return res
+
+
+def _summary(job: tuple[Any, ...]) -> dict[str, float]:
+    run, scenario, policy, seed, months, overrides = job
+    return dict(run(scenario, policy=policy, seed=seed, months=months, overrides=overrides).summary)
+
+
+def _search(
+    evaluate: Any,
+    xl: np.ndarray,
+    xu: np.ndarray,
+    objs: list[Any],
+    budget: float | None,
+    population: int,
+    generations: int,
+    seed: int,
+    space: LeverSpace,
+    progress: Callable[[int, int], None] | None,
+) -> ParetoResult:
+    return nsga2(
         evaluate,
         xl,
         xu,
@@ -177,13 +234,3 @@ def design_package(
         decode=space.decode,
         callback=progress,
     )
-    res.info.update(
-        {
-            "budget": budget,
-            "samples": samples,
-            "policy": policy,
-            "runs": (len(cache) + 1) * len(worlds),
-            "candidates": len(cache),
-        }
-    )
-    return res

@@ -301,9 +301,9 @@ def calibrate(
     if out is not None:
         ranges = posterior_ranges(res, res.info["dists"])
         header = (
-            f"Calibrated by 'pactsim calibrate' (rejection ABC, {samples} draws, seed "
-            f"{seed}, {res.n_accepted} accepted): uncertainty ranges are the posterior's "
-            "central 90% intervals."
+            f"Calibrated by 'pactsim calibrate' (rejection ABC, {samples} draws, seed {seed},\n"
+            f"{res.n_accepted} accepted): uncertainty ranges are the posterior's central 90% "
+            "intervals."
         )
         text = posterior_scenario_text(sc.source_text, ranges, str(out), header)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -332,8 +332,9 @@ def calibrate(
         )
     console.print(t)
     p = Table(title="parameters: prior range -> posterior median and central 90%")
-    for c in ("parameter", "prior", "posterior 90%", "median", "shrinkage"):
-        p.add_column(c, justify="left" if c == "parameter" else "right")
+    p.add_column("parameter", overflow="fold")
+    for c in ("prior", "posterior 90%", "median", "shrinkage"):
+        p.add_column(c, justify="right")
     for name, r in res.intervals().iterrows():
         p.add_row(
             str(name),
@@ -343,6 +344,8 @@ def calibrate(
             f"{r['shrinkage']:.0%}",
         )
     console.print(p)
+    for warning in res.info.get("warnings", []):
+        console.print(f"[yellow]warning:[/] {warning}")
     if res.info.get("fixed"):
         console.print(
             "held at calibration.overrides: "
@@ -366,6 +369,7 @@ def design(
     policy: str | None = typer.Option(None, "--policy", help="Base policy the levers modify."),
     months: int | None = typer.Option(None, "--months", help="Horizon [months]."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
+    workers: int = typer.Option(1, "--workers", help="Local processes."),
     assignments: list[str] | None = SetOption,
     model: str = ModelOption,
     plot: Path | None = PlotOption,
@@ -378,6 +382,8 @@ def design(
         raise InputError(f"--budget: must be 0 or more (got {budget})")
     if months is not None and months <= 0:
         raise InputError(f"--months: must be at least 1 (got {months})")
+    if workers < 1:
+        raise InputError(f"--workers: must be at least 1 (got {workers})")
     sc = load_scenario(scenario, assignments)
     run = _model(model)
     with _progress("generations", not as_json) as bar:
@@ -392,6 +398,7 @@ def design(
             months,
             run=run,
             progress=bar,
+            workers=workers,
         )
     png = _plot(res, plot)
     if as_json:
