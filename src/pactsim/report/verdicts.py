@@ -12,9 +12,10 @@ A claim is turned into one or more *checks*, each an effect with a 95% interval:
 A check *holds* when its interval lies on the claimed side of zero, is *reversed* when it lies on
 the other side, and is *null* otherwise ("not greater" checks hold unless the interval lies above
 zero). Each check is then repeated in the two halves of every other sampled parameter: when the
-check holds in one half but not in the other and the difference between the halves is significant
-(|z| above the Bonferroni-corrected two-sided 5% level over the parameters tried), the check
-*depends on* that parameter (the one with the largest |z|). A claim is **supported** when every
+check holds in one half but not in the other (or holds in both but is less than a quarter as
+large in one, ``WEAK_SHARE``) and the difference between the halves is significant (|z| above the
+Bonferroni-corrected two-sided 5% level over the parameters tried), the check *depends on* that
+parameter (the one with the largest |z|). A claim is **supported** when every
 check holds, **not supported** when a check is null or reversed, and **depends on <parameter>**
 when no check fails and one depends; it is **not assessed** when the store lacks a policy,
 outcome or parameter a check needs. Every run counts as one draw of the plausible worlds, as in
@@ -41,6 +42,7 @@ HOLDS, REVERSED, NULL, DEPENDS, NOT_ASSESSED = (
 DIRECTIONS = ("greater", "less", "not_greater")
 MIN_RUNS = 4  # fewer runs in a group than this: no interval worth reporting
 REACH = "reached_all_36m"
+WEAK_SHARE = 0.25  # an effect below this share of the other half's counts as absent (assumption)
 
 
 # ------------------------------------------------------------------------------------ data
@@ -169,7 +171,7 @@ class CheckResult:
         m = self.moderator
         if m:
             out += (
-                f"; it holds only when {m['parameter']} is "
+                f"; the effect is concentrated where {m['parameter']} is "
                 f"{'above' if m['holds_in'] == 'high' else 'at or below'} {m['split']:.4g} "
                 f"(at or below: {_fmt_diff(m['low'], self.kind)}; above: "
                 f"{_fmt_diff(m['high'], self.kind)}; z = {m['z']:.1f})"
@@ -177,8 +179,23 @@ class CheckResult:
         return out + "."
 
 
-def _fmt_num(x: float) -> str:
-    return f"{x:.3g}" if math.isfinite(x) else "n/a"
+def _decimals(low: float, high: float) -> int:
+    """Decimals that show an interval's half-width to about two significant digits."""
+    hw = (high - low) / 2
+    if not math.isfinite(hw) or hw <= 0:
+        return -1
+    return int(min(6, max(0, 1 - math.floor(math.log10(hw)))))
+
+
+def fmt_interval(value: float, low: float, high: float, sign: bool = False) -> str:
+    """``value (low to high)`` with as many decimals as the interval's width warrants."""
+    d = _decimals(low, high)
+    s = "+" if sign else ""
+    if not math.isfinite(value):
+        return "n/a"
+    if d < 0:
+        return f"{value:{s}.4g}" if not math.isfinite(low) else f"{value:{s}.4g} (exact)"
+    return f"{value:{s},.{d}f} ({low:{s},.{d}f} to {high:{s},.{d}f})"
 
 
 def _fmt_est(e: Estimate, kind: str) -> str:
@@ -186,15 +203,13 @@ def _fmt_est(e: Estimate, kind: str) -> str:
         if not math.isfinite(e.low):
             return f"{100 * e.value:.0f}%"
         return f"{100 * e.value:.0f}% ({100 * e.low:.0f}-{100 * e.high:.0f}%)"
-    if not math.isfinite(e.low):
-        return _fmt_num(e.value)
-    return f"{_fmt_num(e.value)} ({_fmt_num(e.low)} to {_fmt_num(e.high)})"
+    return fmt_interval(e.value, e.low, e.high)
 
 
 def _fmt_diff(e: Estimate, kind: str) -> str:
     if kind == "probability":
         return f"{100 * e.value:+.1f} points ({100 * e.low:+.1f} to {100 * e.high:+.1f}), n = {e.n}"
-    return f"{e.value:+.3g} ({e.low:+.3g} to {e.high:+.3g}), n = {e.n}"
+    return f"{fmt_interval(e.value, e.low, e.high, sign=True)}, n = {e.n}"
 
 
 def _is_binary(x: pd.Series) -> bool:
@@ -239,8 +254,13 @@ def _moderate(
             continue
         lo, hi = estimator(low_df), estimator(high_df)
         s_lo, s_hi = status_of(lo, direction), status_of(hi, direction)
-        if (s_lo == HOLDS) == (s_hi == HOLDS):
+        if s_lo != HOLDS and s_hi != HOLDS:
             continue
+        weak, strong = (lo, hi) if s_hi == HOLDS else (hi, lo)
+        if s_lo == s_hi == HOLDS:
+            weak, strong = sorted((lo, hi), key=lambda e: abs(e.value))
+            if abs(weak.value) >= WEAK_SHARE * abs(strong.value):
+                continue
         se = math.hypot(lo.se, hi.se) if math.isfinite(lo.se) and math.isfinite(hi.se) else 0.0
         diff = hi.value - lo.value
         z = diff / se if se > 0 else (math.inf if diff != 0 else 0.0)
@@ -253,7 +273,7 @@ def _moderate(
             "high": hi,
             "z": z,
             "z_critical": zcrit,
-            "holds_in": "high" if s_hi == HOLDS else "low",
+            "holds_in": "high" if strong is hi else "low",
         }
     return best
 
@@ -291,18 +311,22 @@ def policy_contrast(
     runs = data.runs
     kind = "probability" if _is_binary(runs[outcome]) else "mean"
 
+    keys = ["world", "replication"]
+    ya = runs.loc[runs["policy"] == a, [*keys, outcome, *data.parameters]]
+    yb = runs.loc[runs["policy"] == b, [*keys, outcome]]
+    pairs = ya.merge(yb, on=keys, suffixes=("_a", "_b"))
+    pairs["difference"] = pairs[f"{outcome}_a"] - pairs[f"{outcome}_b"]
+    pairs = pairs.dropna(subset=["difference"])
+
     def estimator(df: pd.DataFrame) -> Estimate:
-        ya = df[df["policy"] == a].set_index(["world", "replication"])[outcome]
-        yb = df[df["policy"] == b].set_index(["world", "replication"])[outcome]
-        d = (ya - yb).dropna()
-        return mean_estimate(d.to_numpy(dtype=float))
+        return mean_estimate(df["difference"].to_numpy(dtype=float))
 
     groups = {
         p: _group(runs.loc[runs["policy"] == p, outcome].to_numpy(dtype=float), kind)
         for p in (a, b)
     }
     res = CheckResult(desc, direction, NULL, groups=groups, kind=kind)
-    return _finish(res, runs, estimator, data.parameters)
+    return _finish(res, pairs, estimator, data.parameters)
 
 
 def parameter_effect(
