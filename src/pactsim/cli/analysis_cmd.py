@@ -36,9 +36,14 @@ def register(app: typer.Typer) -> None:
 
 
 # ------------------------------------------------------------------------------ helpers
+MAX_COLUMNS = 8  # packages shown side by side in the lever table
+
+
 def _fmt(x: Any, digits: int = 3) -> str:
     if x is None:
         return "-"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
     if isinstance(x, float | int):
         if isinstance(x, float) and not math.isfinite(x):
             return "-"
@@ -411,12 +416,24 @@ def design(
     )
     if not len(res.table):
         console.print("no feasible package found: raise --budget or the search effort")
-    t = Table(title=f"Pareto set: {len(res.table)} packages")
-    for c in res.table.columns:
-        short = c if len(c) <= 24 else "..." + c[-21:]
-        t.add_column(short, justify="right")
-    for _, row in res.table.iterrows():
-        t.add_row(*[_fmt(v) for v in row.tolist()])
+    t = Table(title=f"Pareto set: {len(res.table)} packages (expected values over the worlds)")
+    t.add_column("#", justify="right")
+    for name, sense in zip(res.objectives, res.senses, strict=True):
+        t.add_column(f"{name} ({sense})", justify="right")
+    for i, row in res.table.iterrows():
+        t.add_row(str(i + 1), *[_fmt(row[c], 4) for c in res.objectives])
     console.print(t)
+    shown = res.table.iloc[:MAX_COLUMNS]
+    if len(shown):
+        lv = Table(
+            title="levers of each package"
+            + (f" (first {MAX_COLUMNS}; all in --json)" if len(res.table) > MAX_COLUMNS else "")
+        )
+        lv.add_column("lever", overflow="fold")
+        for i in shown.index:
+            lv.add_column(f"#{i + 1}", justify="right")
+        for c in res.variables:
+            lv.add_row(c, *[_fmt(v, 4) for v in shown[c].tolist()])
+        console.print(lv)
     if png:
         console.print(f"plot written to {png}")
