@@ -102,7 +102,10 @@ class AbcResult:
         for j, name in enumerate(self.names):
             ax = axes[j // cols][j % cols]
             lo, hi = self.bounds[j]
-            bins = np.linspace(lo, hi, 25)
+            log = self.info.get("dists", {}).get(name) == "loguniform" and lo > 0
+            bins = np.geomspace(lo, hi, 25) if log else np.linspace(lo, hi, 25)
+            if log:
+                ax.set_xscale("log")
             ax.hist(self.prior[:, j], bins=bins, density=True, alpha=0.4, label="prior")
             ax.hist(
                 np.clip(self.posterior[:, j], lo, hi),
@@ -123,7 +126,7 @@ class AbcResult:
             f"ABC calibration: {self.n_accepted} of {self.prior.shape[0]} draws "
             f"accepted; shaded: central {self.level:.0%} of the posterior"
         )
-        fig.tight_layout()
+        fig.tight_layout(rect=(0, 0, 1, 0.97))
         fig.savefig(path, dpi=110)
         plt.close(fig)
         return path

@@ -85,7 +85,17 @@ class SensitivityResult:
         labels = [_short(n) for n in order]
         height = max(3.0, 0.35 * len(order) + 1.5)
         if self.method == "sobol":
-            fig, ax = plt.subplots(figsize=(8, height))
+            if self.S2 is None:
+                fig, ax = plt.subplots(figsize=(8, height))
+            else:
+                fig, (ax, ax2) = plt.subplots(1, 2, figsize=(14, max(height, 5.0)))
+                s2 = self.S2.loc[order[::-1], order[::-1]].to_numpy(dtype=float)
+                im = ax2.imshow(np.where(np.isfinite(s2), s2, np.nan), cmap="viridis")
+                ticks = [_short(n, 24) for n in order[::-1]]
+                ax2.set_xticks(range(len(ticks)), ticks, rotation=60, ha="right", fontsize=7)
+                ax2.set_yticks(range(len(ticks)), ticks, fontsize=7)
+                ax2.set_title("second-order indices S2 (upper triangle)")
+                fig.colorbar(im, ax=ax2)
             y = np.arange(len(order))
             ax.barh(y - 0.2, t["S1"], 0.4, xerr=t["S1_conf"], label="first order S1", capsize=2)
             ax.barh(y + 0.2, t["ST"], 0.4, xerr=t["ST_conf"], label="total ST", capsize=2)
