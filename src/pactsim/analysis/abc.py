@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from pactsim.errors import InputError
 
@@ -147,7 +148,7 @@ def weighted_quantile(x: np.ndarray, q: list[float], w: np.ndarray | None = None
 
 
 def range_distance(
-    S: np.ndarray, low: np.ndarray, high: np.ndarray, scale: np.ndarray | None = None
+    S: ArrayLike, low: ArrayLike, high: ArrayLike, scale: np.ndarray | None = None
 ) -> np.ndarray:
     """rho of each row of ``S`` to the target ranges (see the module docstring)."""
     S = np.atleast_2d(np.asarray(S, dtype=float))
@@ -173,12 +174,12 @@ def default_scale(S: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarra
 
 
 def abc_rejection(
-    theta: np.ndarray,
-    S: np.ndarray,
-    low: np.ndarray,
-    high: np.ndarray,
+    theta: ArrayLike,
+    S: ArrayLike,
+    low: ArrayLike,
+    high: ArrayLike,
     names: list[str] | None = None,
-    bounds: np.ndarray | None = None,
+    bounds: ArrayLike | None = None,
     quantile: float = 0.1,
     regression: bool = False,
     target_names: list[str] | None = None,

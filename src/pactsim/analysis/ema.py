@@ -49,12 +49,15 @@ def ema_model(
     every experiment uses the same ``seed``, so differences come from the parameters only."""
     ema = _ema()
     if run is None:
-        from pactsim.engagement import run as run
+        from pactsim.engagement import run as default_run
+
+        run = default_run
+    run_fn: RunFn = run
     wanted = outcomes if outcomes is not None else [o.name for o in scenario.outcomes]
 
     def model_function(**kwargs: Any) -> dict[str, float]:
         overrides = {k: _plain(v) for k, v in kwargs.items()}
-        res = run(scenario, policy=policy, seed=seed, months=months, overrides=overrides)
+        res = run_fn(scenario, policy=policy, seed=seed, months=months, overrides=overrides)
         out = {ema_name(k): float(v) for k, v in res.summary.items()}
         # an outcome the run does not report is missing (NaN), not an error of the Workbench
         return {ema_name(n): out.get(ema_name(n), float("nan")) for n in wanted}

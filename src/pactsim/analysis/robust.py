@@ -22,7 +22,7 @@ excess wins).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +81,7 @@ def reform_probability(summaries: list[dict[str, float]]) -> float:
     raise InputError("design: the runs report no reached_* outcome and no milestones_share")
 
 
-def _mean(summaries: list[dict[str, float]], keys: list[str]) -> float:
+def _mean(summaries: list[dict[str, float]], keys: Sequence[str]) -> float:
     return float(np.mean([sum(s[k] for k in keys) for s in summaries]))
 
 

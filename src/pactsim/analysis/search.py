@@ -167,9 +167,11 @@ def nsga2(
     if callback is not None:
         from pymoo.core.callback import Callback
 
+        report: Callable[[int, int], None] = callback
+
         class _Progress(Callback):  # type: ignore[misc]
             def notify(self, algorithm: Any) -> None:
-                callback(int(algorithm.n_gen), generations)
+                report(int(algorithm.n_gen), generations)
 
         cb = _Progress()
     kwargs: dict[str, Any] = {"callback": cb} if cb is not None else {}
