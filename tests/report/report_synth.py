@@ -22,8 +22,13 @@ import pandas as pd
 from pactsim.experiments.result import RunResult
 
 MODEL = "report_synth:run"
-P_REACH = {"no-package": 0.05, "milestone": 0.6, "bribery": 0.2, "modern-systems": 0.55,
-           "reciprocal": 0.5}
+P_REACH = {
+    "no-package": 0.05,
+    "milestone": 0.6,
+    "bribery": 0.2,
+    "modern-systems": 0.55,
+    "reciprocal": 0.5,
+}
 EXPECTED = {
     "package": "supported",
     "conditionality": "supported",
@@ -34,8 +39,13 @@ EXPECTED = {
 }
 
 
-def run(scenario: Any, policy: str | None = None, seed: int = 0, months: int | None = None,
-        overrides: dict[str, Any] | None = None) -> RunResult:
+def run(
+    scenario: Any,
+    policy: str | None = None,
+    seed: int = 0,
+    months: int | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> RunResult:
     ov = overrides or {}
     n = months or 24
     rng = np.random.default_rng(seed)
@@ -57,11 +67,13 @@ def run(scenario: Any, policy: str | None = None, seed: int = 0, months: int | N
         "cost_total": 1500.0 if package else 0.0,
     }
     t = np.arange(1, n + 1)
-    series = pd.DataFrame({
-        "month": t,
-        "reform_inclusivity": summary["reform_inclusivity_36m"] * t / n,
-        "iskp_strength": 3000.0 + (summary["iskp_final"] - 3000.0) * t / n,
-        "cost_cumulative": summary["cost_total"] * t / n,
-        "hardship": np.full(n, summary["hardship_final"]),
-    })
+    series = pd.DataFrame(
+        {
+            "month": t,
+            "reform_inclusivity": summary["reform_inclusivity_36m"] * t / n,
+            "iskp_strength": 3000.0 + (summary["iskp_final"] - 3000.0) * t / n,
+            "cost_cumulative": summary["cost_total"] * t / n,
+            "hardship": np.full(n, summary["hardship_final"]),
+        }
+    )
     return RunResult(policy, seed, summary, series, "synthetic", "0")

@@ -20,19 +20,22 @@ def frame(outcome: str, value, n_worlds: int = 200, reps: int = 2, seed: int = 1
     """Runs of every policy in sampled worlds; ``value(policy, world params, rng)`` gives the
     outcome."""
     rng = np.random.default_rng(seed)
-    worlds = pd.DataFrame({
-        "package.leverage": rng.uniform(0, 3, n_worlds),
-        "extremists.sponsor_inflow": rng.uniform(0, 40, n_worlds),
-        "a.x": rng.uniform(0, 1, n_worlds),
-        "b.y": rng.uniform(0, 1, n_worlds),
-    })
+    worlds = pd.DataFrame(
+        {
+            "package.leverage": rng.uniform(0, 3, n_worlds),
+            "extremists.sponsor_inflow": rng.uniform(0, 40, n_worlds),
+            "a.x": rng.uniform(0, 1, n_worlds),
+            "b.y": rng.uniform(0, 1, n_worlds),
+        }
+    )
     rows = []
     for w in range(n_worlds):
         p = worlds.iloc[w].to_dict()
         for r in range(reps):
             for pol in POLICIES:
-                rows.append({"world": w, "replication": r, "policy": pol, **p,
-                             outcome: value(pol, p, rng)})
+                rows.append(
+                    {"world": w, "replication": r, "policy": pol, **p, outcome: value(pol, p, rng)}
+                )
     return v.VerdictData(pd.DataFrame(rows), list(PARAMS))
 
 
@@ -61,9 +64,14 @@ def test_welch_estimate_matches_scipy():
 
 @pytest.mark.parametrize(
     ("low", "high", "direction", "expected"),
-    [(0.1, 0.3, "greater", "holds"), (-0.3, -0.1, "greater", "reversed"),
-     (-0.1, 0.1, "greater", "null"), (-0.3, -0.1, "less", "holds"),
-     (-0.1, 0.1, "not_greater", "holds"), (0.1, 0.2, "not_greater", "reversed")],
+    [
+        (0.1, 0.3, "greater", "holds"),
+        (-0.3, -0.1, "greater", "reversed"),
+        (-0.1, 0.1, "greater", "null"),
+        (-0.3, -0.1, "less", "holds"),
+        (-0.1, 0.1, "not_greater", "holds"),
+        (0.1, 0.2, "not_greater", "reversed"),
+    ],
 )
 def test_status_of_an_interval(low, high, direction, expected):
     assert v.status_of(v.Estimate((low + high) / 2, low, high, 0.05, 100), direction) == expected
@@ -104,7 +112,7 @@ def test_conditionality_depends_on_the_parameter_that_switches_the_effect():
     assert mod["split"] == pytest.approx(1.5, abs=0.3)
     assert mod["high"].value == pytest.approx(0.4, abs=0.1)
     assert abs(mod["low"].value) < 0.1
-    assert "holds only when package.leverage is above" in out.evidence
+    assert "the effect is concentrated where package.leverage is above" in out.evidence
 
 
 def test_neighbours_not_greater_check_fails_only_on_a_significant_increase():
@@ -122,8 +130,11 @@ def test_neighbours_not_greater_check_fails_only_on_a_significant_increase():
 # ------------------------------------------------------------------- parameter effects
 @pytest.mark.parametrize(
     ("slope", "expected"),
-    [(lambda p: 30.0, "supported"), (lambda p: 0.0, "not supported"),
-     (lambda p: 30.0 if p["package.leverage"] > 1.5 else 0.0, "depends on package.leverage")],
+    [
+        (lambda p: 30.0, "supported"),
+        (lambda p: 0.0, "not supported"),
+        (lambda p: 30.0 if p["package.leverage"] > 1.5 else 0.0, "depends on package.leverage"),
+    ],
 )
 def test_belt_of_tension_from_the_sponsor_inflow_split(slope, expected):
     def iskp(pol, p, rng):
@@ -159,5 +170,11 @@ def test_rules_skip_gracefully_when_the_store_lacks_what_they_need():
     assert out.verdict == "not assessed: the ensemble did not sample 'extremists.sponsor_inflow'"
     verdicts = v.assess(data)
     assert [x.claim_id for x in verdicts] == [
-        "package", "conditionality", "reconstruction", "repair", "neighbours", "belt"]
+        "package",
+        "conditionality",
+        "reconstruction",
+        "repair",
+        "neighbours",
+        "belt",
+    ]
     assert all(x.to_dict()["evidence"] for x in verdicts)

@@ -84,7 +84,7 @@ def png_uri(fig: Any) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=DPI)
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -504,6 +504,7 @@ def correlation_figure(rho: pd.DataFrame) -> str:
                     color="white" if abs(data[i, j]) > 0.6 else "black",
                 )
     fig.colorbar(im, ax=ax, label="Spearman rank correlation", shrink=0.8)
+    fig.tight_layout()
     return png_uri(fig)
 
 
