@@ -9,7 +9,7 @@ from pactsim.scenario import Scenario, ScenarioError, load
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "load", "run"]
+__all__ = ["Scenario", "ScenarioError", "__version__", "ensemble", "load", "run"]
 
 
 def run(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -17,3 +17,10 @@ def run(*args, **kwargs):  # type: ignore[no-untyped-def]
     from pactsim.engagement import run as _run
 
     return _run(*args, **kwargs)
+
+
+def ensemble(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """An ensemble of runs stored in DuckDB: see :func:`pactsim.experiments.ensemble`."""
+    from pactsim.experiments import ensemble as _ensemble
+
+    return _ensemble(*args, **kwargs)

@@ -24,14 +24,28 @@ err_console = Console(stderr=True)
 
 def _register_all() -> None:
     from pactsim.cli import (
+        analysis_cmd,
         bargain_cmd,
+        dashboard_cmd,
+        experiments_cmd,
         factions_cmd,
         population_cmd,
+        report_cmd,
         run_cmd,
         scenario_cmds,
     )
 
-    for module in (scenario_cmds, bargain_cmd, factions_cmd, population_cmd, run_cmd):
+    for module in (
+        scenario_cmds,
+        bargain_cmd,
+        factions_cmd,
+        population_cmd,
+        run_cmd,
+        experiments_cmd,
+        analysis_cmd,
+        report_cmd,
+        dashboard_cmd,
+    ):
         module.register(app)
 
 

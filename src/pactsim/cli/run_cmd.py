@@ -31,8 +31,9 @@ HEADLINE = [
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``run`` to the app."""
+    """Add ``run`` and ``check-calibration`` to the app."""
     app.command("run")(run)
+    app.command("check-calibration")(check_calibration)
 
 
 def run(
@@ -161,3 +162,74 @@ def _write(out: Path, sc: Any, results: list[Any], seed: int) -> None:
             "summary": r.summary,
         }
         (out / f"{stem}.json").write_text(json.dumps(record, indent=2))
+
+
+def check_calibration(
+    scenario: str = typer.Argument(..., help="Scenario file or bundled name."),
+    seeds: int = typer.Option(8, "--seeds", min=1, help="Replications of the baseline run."),
+    assignments: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Run the calibration baseline and show where it lands against each observed target."""
+    import numpy as np
+
+    from pactsim.analysis.calibrate import setup, target_value
+    from pactsim.engagement import run as run_once
+
+    sc = load_scenario(scenario, assignments)
+    cs = setup(sc)
+    values = np.array(
+        [
+            [
+                target_value(
+                    run_once(sc, cs.policy, seed=s, months=cs.months, overrides=cs.fixed).series, t
+                )
+                for t in cs.targets
+            ]
+            for s in range(seeds)
+        ]
+    )
+    rows = []
+    for t, v in zip(cs.targets, values.T, strict=True):
+        mean = float(v.mean())
+        rows.append(
+            {
+                "target": t.name,
+                "metric": t.metric,
+                "period": f"{t.start}..{t.end}",
+                "low": t.low,
+                "high": t.high,
+                "mean": mean,
+                "min": float(v.min()),
+                "max": float(v.max()),
+                "inside": bool(t.low <= mean <= t.high),
+                "share_inside": float(np.mean((v >= t.low) & (v <= t.high))),
+                "source": t.source,
+            }
+        )
+    if as_json:
+        print_json(
+            {
+                "scenario": sc.meta.name,
+                "policy": cs.policy,
+                "start": cs.fixed["meta.start"],
+                "seeds": seeds,
+                "targets": rows,
+            }
+        )
+        return
+    table = Table(
+        title=f"{sc.meta.name}: '{cs.policy}' from {cs.fixed['meta.start']}, {seeds} seeds"
+    )
+    for col in ("target", "observed range", "simulated mean", "min-max", "runs inside"):
+        table.add_column(col)
+    for r in rows:
+        mark = "[green]" if r["inside"] else "[red]"
+        table.add_row(
+            r["target"],
+            f"{r['low']:,.0f}-{r['high']:,.0f}",
+            f"{mark}{r['mean']:,.0f}[/]",
+            f"{r['min']:,.0f}-{r['max']:,.0f}",
+            f"{r['share_inside']:.0%}",
+        )
+    console.print(table)
