@@ -129,6 +129,11 @@ def design_package(
         raise InputError(f"{scenario.origin}: the scenario has no levers to design over")
     if samples < 1:
         raise InputError(f"--samples: must be at least 1 (got {samples})")
+    if population < 4 or generations < 1:
+        raise InputError(
+            f"design: need --population >= 4 and --generations >= 1 "
+            f"(got {population}, {generations})"
+        )
     if policy is not None and policy not in scenario.policies:
         raise InputError(f"--policy: no policy '{policy}' (have: {', '.join(scenario.policies)})")
     space = LeverSpace(list(scenario.levers))

@@ -180,8 +180,8 @@ def discover_from_store(
     world: the outcome's mean over the replications; unfinished worlds are left out)."""
     from pactsim.analysis.condition import parse_condition
 
-    st = open_results(store)
     cond = parse_condition(where)
+    st = open_results(store)
     if cond.name not in st.outcome_names():
         raise InputError(
             f"{st.path}: --where: no outcome '{cond.name}' (have: {', '.join(st.outcome_names())})"
