@@ -259,14 +259,33 @@ def _one_problem(c, x0, s, fixed, rounds, q, scholz, pos, med, kind, source, rsk
         med[t + 1] = _median(x, w)
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def eum_kernel(c, x0, s, fixed, rounds, q, scholz, pos, med, kind, source, rsk):  # type: ignore[no-untyped-def]
     """Run ``rounds`` rounds on each row of (N, A) inputs, writing the history in place.
 
     fixed: (N, A) fixed risk exponents, NaN where computed. pos: (N, rounds + 1, A);
-    med: (N, rounds + 1) medians; kind, source, rsk: (N, rounds, A). Problems are independent,
-    so they run in parallel threads with bit-identical results whatever the thread count.
+    med: (N, rounds + 1) medians; kind, source, rsk: (N, rounds, A).
     """
+    for b in range(x0.shape[0]):
+        _one_problem(
+            c[b],
+            x0[b],
+            s[b],
+            fixed[b],
+            rounds,
+            q,
+            scholz,
+            pos[b],
+            med[b],
+            kind[b],
+            source[b],
+            rsk[b],
+        )
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def eum_kernel_parallel(c, x0, s, fixed, rounds, q, scholz, pos, med, kind, source, rsk):  # type: ignore[no-untyped-def]
+    """:func:`eum_kernel` with the problems spread over numba's threads (results identical)."""
     for b in prange(x0.shape[0]):
         _one_problem(
             c[b],

@@ -163,10 +163,10 @@ def as_problems(
         xs = np.moveaxis(x, 2, 1).reshape(-1, a)
         ss = np.moveaxis(s_full, 2, 1).reshape(-1, a)
         cs = np.broadcast_to(c2[:, None, :], (lead[0], dims, a)).reshape(-1, a)
-    probs = Problems(
-        capability=np.ascontiguousarray(cs, dtype=float),
-        position=np.ascontiguousarray(xs, dtype=float),
-        salience=np.ascontiguousarray(ss, dtype=float),
+    probs = Problems(  # fresh writable C arrays: one compiled signature for the kernels
+        capability=np.array(cs, dtype=float, order="C"),
+        position=np.array(xs, dtype=float, order="C"),
+        salience=np.array(ss, dtype=float, order="C"),
         batch=batch,
         dims=dims,
     )

@@ -54,6 +54,9 @@ __all__ = ["OFFER_KINDS", "EUMResult", "eum"]
 #: Offer kinds, indexed by the codes in :attr:`EUMResult.kind` (0 = no offer taken).
 OFFER_KINDS: tuple[str, ...] = ("none", "confrontation", "compromise", "capitulation")
 
+#: Batches at least this large run on numba's threads by default.
+_PARALLEL_FROM = 256
+
 
 @dataclass
 class EUMResult:
@@ -92,6 +95,7 @@ def eum(
     q: float = 1.0,
     variant: Literal["scholz", "paper"] = "scholz",
     risk: np.ndarray | list[float] | None = None,
+    parallel: bool | None = None,
 ) -> EUMResult:
     """Run Bueno de Mesquita's expected utility model for ``rounds`` rounds.
 
@@ -107,6 +111,9 @@ def eum(
         risk: optional fixed risk exponents r in [0.5, 2], shaped like ``capability`` (or
             like ``salience`` for several dimensions); NaN entries are computed by the model
             each round as usual. Default: all computed.
+        parallel: spread the problems over numba's threads; default (None): only for batches
+            of at least 256 problems. Results are identical either way. With numba's
+            ``workqueue`` threading layer, do not call it from several Python threads at once.
 
     Returns:
         :class:`EUMResult`.
@@ -124,7 +131,7 @@ def eum(
         bad = ~np.isnan(fixed) & ~((fixed >= 0.5) & (fixed <= 2.0))
         if bad.any():
             raise InputError(f"risk: {fixed[bad][0]!r} is outside [0.5, 2] (NaN means computed)")
-    from pactsim.models.bargaining._eum_kernel import eum_kernel  # numba: imported when used
+    from pactsim.models.bargaining import _eum_kernel  # numba: imported when used
 
     n, a = p.position.shape
     pos = np.empty((n, rounds + 1, a))
@@ -134,7 +141,9 @@ def eum(
     rsk = np.ones((n, rounds, a))
     if fixed is None:
         fixed = np.full((n, a), np.nan)
-    eum_kernel(
+    use_threads = n >= _PARALLEL_FROM if parallel is None else bool(parallel)
+    kernel = _eum_kernel.eum_kernel_parallel if use_threads else _eum_kernel.eum_kernel
+    kernel(
         p.capability,
         p.position,
         p.salience,
