@@ -151,7 +151,8 @@ class CivilViolenceParams:
             )
         if self.rounding is not None and self.rounding not in ("none", "floor", "round"):
             raise InputError(
-                f"population parameter 'rounding': expected none, floor or round (got {self.rounding!r})"
+                "population parameter 'rounding': expected none, floor or round "
+                f"(got {self.rounding!r})"
             )
         if self.neighbourhood is not None and self.neighbourhood not in (
             "von_neumann",
