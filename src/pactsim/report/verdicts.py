@@ -4,22 +4,26 @@ A claim is turned into one or more *checks*, each an effect with a 95% interval:
 
 - a **policy contrast**: outcome under policy A minus outcome under policy B, paired by world and
   replication (the ensemble gives every policy the same sampled world and the same seed, so the
-  difference is a common-random-numbers contrast); mean difference with a Student-t interval;
-- a **parameter effect**: mean outcome where a sampled parameter lies above the median of its
-  sampled values minus the mean where it lies at or below it (Welch interval), a split of the
-  sampled range.
+  difference is a common-random-numbers contrast), averaged over replications in each world;
+  mean over worlds with a Student-t interval;
+- a **parameter effect**: the outcome averaged over each world's runs (of the given policies),
+  mean over worlds where a sampled parameter lies above the median of its sampled values minus
+  the mean where it lies at or below it (Welch interval), a split of the sampled range.
+
+The sampled worlds are the independent units (runs of one world share its parameters); ``n`` in
+the evidence counts worlds. Groups (each policy's probability or mean) are described over runs.
 
 A check *holds* when its interval lies on the claimed side of zero, is *reversed* when it lies on
 the other side, and is *null* otherwise ("not greater" checks hold unless the interval lies above
 zero). Each check is then repeated in the two halves of every other sampled parameter: when the
 check holds in one half but not in the other (or holds in both but is less than a quarter as
 large in one, ``WEAK_SHARE``) and the difference between the halves is significant (|z| above the
-Bonferroni-corrected two-sided 5% level over the parameters tried), the check *depends on* that
-parameter (the one with the largest |z|). A claim is **supported** when every
-check holds, **not supported** when a check is null or reversed, and **depends on <parameter>**
-when no check fails and one depends; it is **not assessed** when the store lacks a policy,
-outcome or parameter a check needs. Every run counts as one draw of the plausible worlds, as in
-:mod:`pactsim.experiments.compare`.
+Bonferroni-corrected two-sided 5% level over the parameters tried; each half needs at least
+``MIN_HALF_WORLDS`` worlds), the check *depends on* that parameter (the one with the largest
+|z|). A claim is **supported** when every check holds, **not supported** when a check is null or
+reversed, and **depends on <parameter>** when no check fails and one depends; it is **not
+assessed** when the store lacks a policy, outcome or parameter a check needs, or has fewer than
+``MIN_WORLDS`` sampled worlds.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ HOLDS, REVERSED, NULL, DEPENDS, NOT_ASSESSED = (
     "not assessed",
 )
 DIRECTIONS = ("greater", "less", "not_greater")
-MIN_RUNS = 4  # fewer runs in a group than this: no interval worth reporting
+MIN_WORLDS = 4  # fewer sampled worlds than this: no interval worth reporting
+MIN_HALF_WORLDS = 10  # a parameter's half with fewer worlds is not searched for a moderator
 REACH = "reached_all_36m"
 WEAK_SHARE = 0.25  # an effect below this share of the other half's counts as absent (assumption)
 
@@ -250,7 +255,7 @@ def _moderate(
     for p in tried:
         split = float(worlds[p].median())
         low_df, high_df = df[df[p] <= split], df[df[p] > split]
-        if low_df["world"].nunique() < 2 or high_df["world"].nunique() < 2:
+        if min(low_df["world"].nunique(), high_df["world"].nunique()) < MIN_HALF_WORLDS:
             continue
         lo, hi = estimator(low_df), estimator(high_df)
         s_lo, s_hi = status_of(lo, direction), status_of(hi, direction)
@@ -287,9 +292,9 @@ def _finish(
 ) -> CheckResult:
     effect = estimator(df)
     result.effect = effect
-    if effect.n < MIN_RUNS or not math.isfinite(effect.low):
+    if effect.n < MIN_WORLDS or not math.isfinite(effect.low):
         result.status = NOT_ASSESSED
-        result.reason = f"only {effect.n} paired runs"
+        result.reason = f"only {effect.n} sampled worlds"
         return result
     result.status = status_of(effect, result.direction)
     mod = _moderate(df, estimator, result.direction, parameters, exclude)
@@ -317,6 +322,9 @@ def policy_contrast(
     pairs = ya.merge(yb, on=keys, suffixes=("_a", "_b"))
     pairs["difference"] = pairs[f"{outcome}_a"] - pairs[f"{outcome}_b"]
     pairs = pairs.dropna(subset=["difference"])
+    pairs = pairs.groupby("world", as_index=False).agg(
+        {"difference": "mean", **{p: "first" for p in data.parameters}}
+    )
 
     def estimator(df: pd.DataFrame) -> Estimate:
         return mean_estimate(df["difference"].to_numpy(dtype=float))
@@ -353,6 +361,10 @@ def parameter_effect(
         return CheckResult(desc, direction, NOT_ASSESSED, reason=f"'{parameter}' never varies")
     kind = "probability" if _is_binary(runs[outcome]) else "mean"
 
+    worlds = runs.groupby("world", as_index=False).agg(
+        {outcome: "mean", **{p: "first" for p in data.parameters}}
+    )
+
     def estimator(df: pd.DataFrame) -> Estimate:
         hi = df.loc[df[parameter] > split, outcome].to_numpy(dtype=float)
         lo = df.loc[df[parameter] <= split, outcome].to_numpy(dtype=float)
@@ -367,7 +379,7 @@ def parameter_effect(
         ),
     }
     res = CheckResult(desc, direction, NULL, groups=groups, kind=kind)
-    return _finish(res, runs, estimator, data.parameters, exclude=(parameter,))
+    return _finish(res, worlds, estimator, data.parameters, exclude=(parameter,))
 
 
 # --------------------------------------------------------------------------------- verdicts
