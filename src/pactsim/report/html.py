@@ -689,11 +689,12 @@ def section_verdicts(verdicts: list[Verdict]) -> str:
         "<p>Verdicts are computed from the stored runs by the rules of "
         "<code>pactsim.report.verdicts</code>: each check is a paired difference between "
         "policies (same sampled world and seed) or a split of a sampled parameter's range at "
-        "its median, with a 95% interval over the sampled worlds (n counts worlds; a world's runs are averaged). A claim is <em>supported</em> when every check "
-        "holds, <em>not supported</em> when a check's interval includes zero or lies on the "
-        "wrong side, and <em>depends on</em> a parameter when a check holds in one half of "
-        "that parameter's sampled range but not in the other (Bonferroni-corrected test of "
-        "the difference between the halves). The mechanisms are those of "
+        "its median, with a 95% interval over the sampled worlds (n counts worlds; a world's "
+        "runs are averaged). A claim is <em>supported</em> when every check holds, <em>not "
+        "supported</em> when a check's interval includes zero or lies on the wrong side, and "
+        "<em>depends on</em> a parameter when a check holds in one half of that parameter's "
+        "sampled range but not in the other (Bonferroni-corrected test of the difference "
+        "between the halves). The mechanisms are those of "
         "<code>docs/mechanisms.md</code>.</p>"
     ]
     _ = vmod
