@@ -20,14 +20,24 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
-## demo: install pactsim and run the flagship scenario
+DEMO_SAMPLES ?= 30
+DEMO_REPLICATIONS ?= 1
+
+## demo: install pactsim, run the flagship scenario's policies, an ensemble and the report
 demo: $(VENV)/.runtime
 	$(PACTSIM) validate afghanistan-2023
-	$(PACTSIM) show afghanistan-2023
+	$(PACTSIM) run afghanistan-2023 --policy all --seed 1 --out $(OUT)/runs --plot
+	$(PACTSIM) check-calibration afghanistan-2023 --seeds 4
+	$(PACTSIM) ensemble afghanistan-2023 --samples $(DEMO_SAMPLES) \
+		--replications $(DEMO_REPLICATIONS) --seed 1 --store $(OUT)/afghanistan-2023.duckdb --resume
+	$(PACTSIM) compare $(OUT)/afghanistan-2023.duckdb --plot $(OUT)/compare.png
+	$(PACTSIM) report $(OUT)/afghanistan-2023.duckdb --out $(OUT)/report.html
+	@echo "report written to $(OUT)/report.html"
 
 ## test: install the dev extras and what the tests need, then run the whole suite
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest -n 2 --timeout 900
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest -n 2 --timeout 900 --durations 15
 
 ## bench: speed benchmarks, each printing ratios against a reference run in the same script
 bench: $(VENV)/.dev

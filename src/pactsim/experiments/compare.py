@@ -73,11 +73,13 @@ def compare(store: Store, outcomes: list[str] | None = None) -> pd.DataFrame:
     runs = store.runs()
     rows = []
     for name in outcomes:
+        # an outcome is a probability when every run of every policy gives 0 or 1
+        every = runs[name].dropna().to_numpy(dtype=float)
+        binary = len(every) > 0 and bool(np.all((every == 0) | (every == 1)))
         for pol in store.policies():
             sel = runs["policy"].isna() if pol is None else runs["policy"] == pol
             x = runs.loc[sel, name].dropna().to_numpy(dtype=float)
-            binary = len(x) > 0 and bool(np.all((x == 0) | (x == 1)))
-            if binary:
+            if binary and len(x):
                 k, n = int(x.sum()), len(x)
                 lo, hi = wilson(k, n)
                 est, kind = k / n, "probability"

@@ -55,6 +55,11 @@ def _connect(path: str, read_only: bool) -> Any:
         raise InputError(f"{path}: no such results store")
     if p.exists() and p.is_dir():
         raise InputError(f"{path}: is a directory, expected a .duckdb results store")
+    if not read_only:
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot create its folder ({exc.strerror})") from None
     try:
         return duckdb.connect(str(p), read_only=read_only)
     except duckdb.IOException as exc:
