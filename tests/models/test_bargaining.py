@@ -419,6 +419,36 @@ def test_cli_argument_errors(emission_csv: Path) -> None:
     assert isinstance(result.exception, InputError) and "inclusivity" in str(result.exception)
     result = runner.invoke(app, ["bargain", str(emission_csv), "--plot", "x.pdf"])
     assert isinstance(result.exception, InputError) and ".png" in str(result.exception)
+    for flag, value in (("--rounds", "-1"), ("--q", "2")):
+        result = runner.invoke(app, ["bargain", str(emission_csv), flag, value])
+        assert isinstance(result.exception, InputError) and flag in str(result.exception)
+
+
+KTAB = """Test,three actors,3,2
+Actor,Description,Power,Pos1,Sal1,Pos2,Sal2
+A,first,30,10,40,80,{sal}
+B,second,20,60,50,20,30
+C,third,10,90,20,50,60
+"""
+
+
+def test_cli_smp_on_csv_and_ktab_layouts(emission_csv: Path, tmp_path: Path) -> None:
+    doc = _json([str(emission_csv), "--model", "smp"])
+    assert doc["actors"] == NAMES and 4.0 <= doc["forecast"] <= 10.0
+    assert doc["rounds"][0]["positions"] == pytest.approx([4, 7, 4, 4, 10, 10, 10, 7, 4, 7])
+    ktab = tmp_path / "ktab.csv"
+    ktab.write_text(KTAB.format(sal=50))
+    doc = _json([str(ktab), "--model", "smp"])
+    assert doc["actors"] == ["A", "B", "C"] and len(doc["forecast"]) == 2
+    assert len(doc["rounds"][0]["positions"][0]) == 2
+    doc = _json([str(ktab), "--model", "compromise"])  # KTAB's layout serves every model
+    assert doc["forecast"][0] == pytest.approx(
+        (30 * 0.4 * 10 + 20 * 0.5 * 60 + 10 * 0.2 * 90) / (30 * 0.4 + 20 * 0.5 + 10 * 0.2)
+    )
+    ktab.write_text(KTAB.format(sal=150))  # over 100 on KTAB's scale
+    result = runner.invoke(app, ["bargain", str(ktab), "--model", "smp"])
+    assert isinstance(result.exception, InputError)
+    assert "row 3" in str(result.exception) and "150" in str(result.exception)
 
 
 def test_cli_one_actor_and_one_position(tmp_path: Path) -> None:
@@ -435,7 +465,7 @@ def test_cli_one_actor_and_one_position(tmp_path: Path) -> None:
 AFGHANISTAN_ISSUES = ["inclusivity", "womens_rights", "ct_cooperation", "mil_scope"]
 
 
-@pytest.mark.parametrize("model", ["eum", "compromise", "median", "nash"])
+@pytest.mark.parametrize("model", ["eum", "compromise", "median", "nash", "smp"])
 def test_cli_on_every_afghanistan_issue(model: str) -> None:
     import pactsim
 
@@ -458,8 +488,8 @@ def test_cli_on_every_afghanistan_issue(model: str) -> None:
             ),
         )
         assert doc["forecast"] == pytest.approx(expected)
-        if model == "eum":
-            assert doc["rounds"][0]["positions"] == table.position.tolist()
+        if model in ("eum", "smp"):
+            assert doc["rounds"][0]["positions"] == pytest.approx(table.position.tolist())
 
 
 def test_cli_scenario_several_issues() -> None:

@@ -406,9 +406,9 @@ def bargain_cmd(
     ),
     model: Model = typer.Option(Model.eum, "--model", "-m", help="Bargaining model."),
     rounds: int | None = typer.Option(
-        None, "--rounds", min=0, help="EUM rounds (default 10); SMP: largest number of turns (100)."
+        None, "--rounds", help="EUM rounds (default 10); SMP: largest number of turns (100)."
     ),
-    q: float = typer.Option(1.0, "--q", min=0.0, max=1.0, help="EUM: Q, weight of the status quo."),
+    q: float = typer.Option(1.0, "--q", help="EUM: Q, weight of the status quo."),
     variant: Variant = typer.Option(
         Variant.scholz, "--variant", help="EUM: 'scholz' (published table) or 'paper' formulas."
     ),
@@ -433,6 +433,10 @@ def bargain_cmd(
         raise InputError("give either an actor CSV file or --scenario FILE --issue ID (not both)")
     if issue and scenario is None:
         raise InputError("--issue needs --scenario (a CSV carries its own issues)")
+    if rounds is not None and rounds < 0:
+        raise InputError(f"--rounds: expected a whole number >= 0, got {rounds}")
+    if not 0.0 <= q <= 1.0:
+        raise InputError(f"--q: expected a number in [0, 1], got {q:g}")
     if plot is not None and plot.suffix.lower() != ".png":
         raise InputError(f"--plot: expected a .png file name (got '{plot}')")
     prob = _from_csv(actors) if actors is not None else _from_scenario(scenario or "", issue or [])
