@@ -167,8 +167,10 @@ def _run(prob: Problem, model: Model, opts: dict[str, Any]) -> Outcome:
         return Outcome([float(fn(c, x[:, j], s[:, j])) for j in range(d)], {})
     if model is Model.nash:
         sq = opts["status_quo"]
-        sqs = [sq] * d if sq is not None else (prob.status_quo or [None] * d)
-        sqs = [float(np.min(x[:, j])) if v is None else v for j, v in enumerate(sqs)]
+        given: list[float | None] = [sq] * d if sq is not None else [None] * d
+        if sq is None and prob.status_quo is not None:
+            given = list(prob.status_quo)
+        sqs = [float(np.min(x[:, j])) if v is None else float(v) for j, v in enumerate(given)]
         out = [
             float(nash(c, x[:, j], s[:, j], sqs[j], utility=opts["utility"]))  # type: ignore[arg-type]
             for j in range(d)

@@ -41,7 +41,9 @@ class Problems:
         """Reshape (N, ...) results to (B, ...), (B, D, ...)->(B, ..., D) or unbatched."""
         return unflatten(values, self.batch, self.dims)
 
-    def extra(self, values: np.ndarray | float | None, name: str) -> np.ndarray | None:
+    def extra(
+        self, values: np.ndarray | list[float] | float | None, name: str
+    ) -> np.ndarray | None:
         """Broadcast a per-actor option (like ``risk``) to (N, A) rows, or None."""
         if values is None:
             return None
