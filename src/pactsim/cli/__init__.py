@@ -72,9 +72,10 @@ def main() -> None:
         err_console.print("interrupted")
         sys.exit(130)
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
+        # usage errors (click's or typer's bundled copy): print the usage line and the message
+        if callable(getattr(exc, "show", None)) and isinstance(
+            getattr(exc, "exit_code", None), int
+        ):
             exc.show()
             sys.exit(exc.exit_code)
         if os.environ.get("PACTSIM_DEBUG"):
