@@ -55,10 +55,13 @@ def ensemble_frames(
     months: int,
     workers: int,
     progress: Callable[[int, int], None],
-) -> dict[str, pd.DataFrame]:
+    report: Callable[..., Any] | None = None,
+) -> dict[str, Any]:
     """Run each (scenario, policies) ensemble with the same design and seed (so every policy
     meets the same sampled worlds) and return the runs, the comparison with intervals and the
-    monthly series, with the lab's scenario labelled ``lab``."""
+    monthly series, with the lab's scenario labelled ``lab``; with ``report`` (the HTML
+    report's builder) also the report of the first ensemble as HTML bytes."""
+    from pactsim.dashboard.report_link import render_store
     from pactsim.experiments import ensemble
     from pactsim.experiments.compare import compare
 
@@ -66,10 +69,12 @@ def ensemble_frames(
     grand = sum(totals)
     runs, tables_, series = [], [], []
     offset = 0
+    html: bytes | None = None
+    note = "HTML report: not available in this version of pactsim."
     with tempfile.TemporaryDirectory(prefix="pactsim-dashboard-") as tmp:
         for i, ((sc, pols), total) in enumerate(zip(jobs, totals, strict=True)):
 
-            def report(done: int, _total: int, offset: int = offset) -> None:
+            def tick(done: int, _total: int, offset: int = offset) -> None:
                 progress(offset + done, grand)
 
             store = ensemble(
@@ -81,7 +86,7 @@ def ensemble_frames(
                 workers=workers,
                 store=Path(tmp) / f"e{i}.duckdb",
                 model=model,
-                progress=report,
+                progress=tick,
                 command="pactsim dashboard (policy lab)",
             )
             r, t, s = store.runs(), compare(store), store.series()
@@ -91,10 +96,17 @@ def ensemble_frames(
             tables_.append(t)
             series.append(s)
             offset += total
+            if i == 0 and report is not None:
+                try:
+                    html = render_store(report, store.path)
+                except Exception as exc:  # the report is optional: say why it is missing
+                    note = f"HTML report could not be built: {exc}"
     return {
         "runs": pd.concat(runs, ignore_index=True),
         "compare": pd.concat(tables_, ignore_index=True),
         "series": pd.concat(series, ignore_index=True),
+        "report": html,
+        "report_note": note,
     }
 
 

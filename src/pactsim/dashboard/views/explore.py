@@ -4,6 +4,7 @@ results when the analysis package is present."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -211,9 +212,19 @@ def _downloads(path: str, name: str, data: dict[str, Any]) -> None:
     if builder is None:
         st.caption("HTML report: not available in this version of pactsim.")
         return
-    try:
-        html = report_link.render_store(builder, path)
-    except Exception as exc:
-        st.caption(f"HTML report could not be built: {exc}")
-        return
-    st.download_button("HTML report", html, f"{stem}.html", "text/html", key="explore-dl-report")
+    cache = st.session_state.setdefault("explore-reports", {})
+    mtime = Path(path).stat().st_mtime
+    if (path, mtime) not in cache and st.button("Build the HTML report", key="explore-report"):
+        with st.spinner("writing the report..."):
+            try:
+                cache[(path, mtime)] = report_link.render_store(builder, path)
+            except Exception as exc:
+                st.error(f"The HTML report could not be built: {exc}")
+    if (path, mtime) in cache:
+        st.download_button(
+            "HTML report",
+            cache[(path, mtime)],
+            f"{stem}.html",
+            "text/html",
+            key="explore-dl-report",
+        )

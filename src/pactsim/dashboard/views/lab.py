@@ -47,6 +47,7 @@ def _control(c: levers.Control) -> Any:
         )
     return st.slider(
         c.label,
+        format="%.0f" if c.step >= 1 else "%.2f",
         min_value=float(c.low),
         max_value=float(c.high),
         value=float(c.value),
@@ -251,7 +252,7 @@ def _show_single(sc: Scenario, result: dict[str, Any]) -> None:
         "text/csv",
         key="lab-dl-all",
     )
-    _report_button(d4, sc, res, req)
+    _report_note(d4)
 
 
 def _parquet(frame: pd.DataFrame) -> bytes:
@@ -260,23 +261,14 @@ def _parquet(frame: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def _report_button(col: Any, sc: Scenario, res: dict[str, Any], req: dict[str, Any]) -> None:
-    builder = report_link.run_report_builder()
-    if builder is None:
+def _report_note(col: Any) -> None:
+    if report_link.store_report_builder() is None:
         col.caption("HTML report: not available in this version of pactsim.")
-        return
-    try:
-        html = report_link.render_runs(builder, sc, res, req)
-    except Exception as exc:
-        col.caption(f"HTML report could not be built: {exc}")
-        return
-    col.download_button(
-        "HTML report",
-        html,
-        f"{sc.meta.name}_seed{req['seed']}.html",
-        "text/html",
-        key="lab-dl-report",
-    )
+    else:
+        col.caption(
+            "HTML report: it covers ensembles. Run a small ensemble here, or open a stored "
+            "one, to download it."
+        )
 
 
 # -------------------------------------------------------------------------------- ensemble
@@ -300,6 +292,7 @@ def _ensemble(
         months=req["months"],
         workers=workers,
         progress=progress,
+        report=report_link.store_report_builder(),
     )
     return {"kind": ENSEMBLE, "request": req, **frames}
 
@@ -339,7 +332,17 @@ def _show_ensemble(sc: Scenario, result: dict[str, Any]) -> None:
     for col in chosen:
         charts.draw(st, charts.envelope_chart(runs.envelopes(series, col), col))
     st.subheader("Download")
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
+    if result.get("report") is not None:
+        d3.download_button(
+            "HTML report (the lab's package)",
+            result["report"],
+            f"{sc.meta.name}_lab_report.html",
+            "text/html",
+            key="lab-dl-report",
+        )
+    else:
+        d3.caption(result.get("report_note") or "HTML report: not available.")
     d1.download_button(
         "Runs' outcomes (CSV)",
         result["runs"].to_csv(index=False).encode(),

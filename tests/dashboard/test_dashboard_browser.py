@@ -1,0 +1,183 @@
+"""End to end in a real browser: ``pactsim dashboard`` on a free loopback port, driven by
+Playwright with Debian's Chromium (``scripts/ensure-chromium.sh`` installs it for ``make test``).
+
+The page's Afghanistan run must show the numbers ``pactsim.run`` gives for the same inputs and
+seed; a malformed upload must show the scenario error. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import pactsim
+from pactsim.dashboard.tables import fmt
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+MONTHS, SEED = 6, 3
+OVERRIDES = {"package.instruments.reconstruction.mode": "unconditional"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 45.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the dashboard exited ({proc.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the dashboard did not answer within {timeout:.0f} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``pactsim dashboard --port <free>`` on 127.0.0.1; always stopped at the end."""
+    tmp = tmp_path_factory.mktemp("dashboard")
+    port = _free_port()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])
+    log = tmp / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pactsim.cli.dashboard_cmd",
+                "--port",
+                str(port),
+                "--stores",
+                str(tmp),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=tmp,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1400, "height": 2400})
+            pg.set_default_timeout(40_000)
+            pg.goto(server)
+            pg.wait_for_selector(".st-key-view")
+            yield pg
+        finally:
+            browser.close()
+
+
+def _choose(page, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} button[aria-label=Open]").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _table(page, key: str) -> dict[str, dict[str, str]]:
+    """An HTML table shown by st.table: row label -> column -> cell text."""
+    table = page.locator(f".st-key-{key} table")
+    header = [c.strip() for c in table.locator("thead th").all_inner_texts()]
+    rows = {}
+    for tr in table.locator("tbody tr").all():
+        cells = [c.strip() for c in tr.locator("th, td").all_inner_texts()]
+        rows[cells[0]] = dict(zip(header[1:], cells[1:], strict=True))
+    return rows
+
+
+def test_policy_lab_run_in_the_browser(page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    _choose(page, "scenario-name", "afghanistan-2023")
+    page.get_by_text("Policy lab", exact=True).click()
+    page.wait_for_selector(".st-key-lab-run")
+    _choose(page, "lab-package-instruments-reconstruction-mode", "unconditional")
+    for key, value in (("lab-months", MONTHS), ("lab-seed", SEED)):
+        box = page.locator(f".st-key-{key} input")
+        box.fill(str(value))
+        box.press("Enter")
+    changes = page.locator(".st-key-lab-changes code")
+    changes.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('.st-key-lab-changes code')?.innerText.includes("
+        "'unconditional')"
+    )
+    assert json.loads(changes.inner_text()) == OVERRIDES
+    page.locator(".st-key-lab-run button").click()
+    page.wait_for_selector(".st-key-lab-outcomes table")
+    page.wait_for_selector(".st-key-lab-chart canvas, .st-key-lab-chart svg")
+    page.wait_for_selector("text=Outcomes (seed 3, 6 months)")
+    shown = _table(page, "lab-outcomes")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-policy-lab.png"))
+
+    sc = pactsim.load("afghanistan-2023")
+    lab = pactsim.run(sc, None, seed=SEED, months=MONTHS, overrides=OVERRIDES)
+    milestone = pactsim.run(sc, "milestone", seed=SEED, months=MONTHS)
+    assert set(shown) == {o.name for o in sc.outcomes}
+    for name, cells in shown.items():
+        assert cells["lab"] == fmt(lab.summary[name]), name
+        assert cells["milestone"] == fmt(milestone.summary[name]), name
+    # the changed lever changes the run: unconditional reconstruction pays more up front
+    assert lab.summary["cost_total"] > milestone.summary["cost_total"]
+
+
+def test_malformed_upload_shows_the_scenario_error(page, tmp_path):
+    bad = tmp_path / "broken-scenario.yaml"
+    bad.write_text("meta:\n  name: broken\nissues: [\n")
+    page.get_by_text("Scenario", exact=True).first.click()
+    page.get_by_text("upload a file", exact=True).click()
+    page.locator(".st-key-scenario-upload input[type=file]").set_input_files(str(bad))
+    error = page.locator(".st-key-scenario-error")
+    error.wait_for()
+    text = error.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "dashboard-upload-error.png"))
+    assert "This scenario cannot be used" in text
+    assert "broken-scenario.yaml:" in text and "not valid YAML" in text
+    # the page still works: going back to a bundled scenario shows it
+    page.get_by_text("bundled", exact=True).click()
+    page.wait_for_selector("text=Afghanistan 2023")
