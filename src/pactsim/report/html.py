@@ -486,7 +486,7 @@ def _short(name: str, width: int = 40) -> str:
 
 def correlation_figure(rho: pd.DataFrame) -> str:
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(1.3 * len(rho.columns) + 3.5, 0.28 * len(rho) + 1.6))
+    fig, ax = plt.subplots(figsize=(0.75 * len(rho.columns) + 4.5, 0.28 * len(rho) + 1.8))
     data = rho.to_numpy(dtype=float)
     im = ax.imshow(np.nan_to_num(data), cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
     ax.set_yticks(range(len(rho)), [_short(i) for i in rho.index], fontsize=7)
@@ -515,7 +515,7 @@ def section_sensitivity(ctx: Context) -> str:
     ]
     if not names or ctx.runs.empty:
         return "<p>The ensemble sampled no numeric parameter.</p>"
-    outcomes = [o for o in ctx.report_outcomes() if o in ctx.outcomes][:MAX_SENSITIVITY_OUTCOMES]
+    outcomes = [o for o in ctx.report_outcomes() if o in ctx.outcomes]
     exp = ctx.store.experiments()
     sel = exp[exp["policy"].isna()] if policy is None else exp[exp["policy"] == policy]
     x = sel.sort_values("world").set_index("world")[names]
@@ -523,6 +523,15 @@ def section_sensitivity(ctx: Context) -> str:
     rsel = runs[runs["policy"].isna()] if policy is None else runs[runs["policy"] == policy]
     y = rsel.groupby("world")[outcomes].mean().reindex(x.index)
     rho, half = rank_correlations(x, y)
+    varying = [o for o in outcomes if rho[o].notna().any()]
+    rho, half = rho[varying], half[varying]
+    outcomes = (
+        varying[:MAX_SENSITIVITY_OUTCOMES]
+        if ctx.provenance.get("sampler") in ("sobol", "morris")
+        else varying
+    )
+    if not varying:
+        return "<p>No outcome varies over the sampled worlds under this policy.</p>"
     parts = [
         f"<p>Under policy <code>{esc(_label(policy))}</code>: the Spearman rank correlation "
         "between each sampled parameter and each outcome (averaged over replications), over "
@@ -599,13 +608,24 @@ def section_discovery(ctx: Context) -> str:
         return "<p>No outcome to discover scenarios for.</p>"
     runs = ctx.runs
     rsel = runs[runs["policy"].isna()] if policy is None else runs[runs["policy"] == policy]
-    values = rsel[outcome].to_numpy(dtype=float)
-    ok = np.isfinite(values)
-    binary = bool(np.all((values[ok] == 0) | (values[ok] == 1)))
-    direction = ctx.declared.get(outcome, {}).get("direction", "maximize")
-    threshold = 0.5 if binary else (float(np.median(values[ok])) if ok.any() else 0.0)
-    op = "<" if direction != "minimize" else ">"
-    condition = f"{outcome} {op} {threshold:g}"
+    # the main outcome, else the first declared "maximize" outcome whose failures are neither
+    # (almost) none nor (almost) all of the runs: PRIM has nothing to separate otherwise
+    candidates = [outcome] + [
+        o
+        for o, d in ctx.declared.items()
+        if d.get("direction") == "maximize" and o in ctx.outcomes and o != outcome
+    ]
+    candidates[1:] = sorted(candidates[1:], key=lambda o: not _is_binary(rsel[o]))
+    skipped = []
+    for name in candidates:
+        outcome, condition, values, ok = _failure_condition(ctx, rsel, name)
+        share = float(np.mean(_condition_mask(condition, values[ok]))) if ok.any() else 0.0
+        if 0.05 <= share <= 0.95:
+            break
+        skipped.append(f"{condition} holds in {share:.0%} of the runs")
+    else:
+        outcome, condition, values, ok = _failure_condition(ctx, rsel, candidates[0])
+        skipped = []
     names = [p["path"] for p in ctx.provenance.get("parameters", [])]
     exp = ctx.store.experiments().set_index("experiment_id")
     x = exp.loc[rsel["experiment_id"], names].reset_index(drop=True)[ok]
@@ -615,7 +635,12 @@ def section_discovery(ctx: Context) -> str:
         res = discover(x, values[ok], condition)
     except InputError as exc:
         return f"<p>Scenario discovery was not possible: {esc(exc)}</p>"
-    intro = (
+    note = (
+        f"<p class='muted'>Not used, nothing to separate: {esc('; '.join(skipped))}.</p>"
+        if skipped
+        else ""
+    )
+    intro = note + (
         f"<p>Where does the package fail? PRIM boxes of sampled parameters where "
         f"<code>{esc(condition)}</code> under policy <code>{esc(_label(policy))}</code> "
         f"({res.n_interest} of {res.n_runs} runs, {res.n_interest / max(res.n_runs, 1):.0%}). "
@@ -680,6 +705,31 @@ def section_discovery(ctx: Context) -> str:
             )
         )
     return "".join(parts)
+
+
+def _failure_condition(
+    ctx: Context, rsel: pd.DataFrame, outcome: str
+) -> tuple[str, str, np.ndarray, np.ndarray]:
+    """The condition under which ``outcome`` counts as a failure: a 0/1 outcome below 0.5, any
+    other on the wrong side of its median (by the outcome's declared direction)."""
+    values = rsel[outcome].to_numpy(dtype=float)
+    ok = np.isfinite(values)
+    binary = bool(np.all((values[ok] == 0) | (values[ok] == 1)))
+    direction = ctx.declared.get(outcome, {}).get("direction", "maximize")
+    threshold = 0.5 if binary else (float(np.median(values[ok])) if ok.any() else 0.0)
+    op = "<" if direction != "minimize" else ">"
+    return outcome, f"{outcome} {op} {threshold:g}", values, ok
+
+
+def _is_binary(x: pd.Series) -> bool:
+    v = x.dropna().to_numpy(dtype=float)
+    return len(v) > 0 and bool(np.all((v == 0) | (v == 1)))
+
+
+def _condition_mask(condition: str, values: np.ndarray) -> np.ndarray:
+    from pactsim.analysis.condition import parse_condition
+
+    return parse_condition(condition)(values)
 
 
 def section_verdicts(verdicts: list[Verdict]) -> str:
