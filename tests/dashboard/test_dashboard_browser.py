@@ -173,7 +173,7 @@ def test_malformed_upload_shows_the_scenario_error(page, tmp_path):
     page.get_by_text("upload a file", exact=True).click()
     page.locator(".st-key-scenario-upload input[type=file]").set_input_files(str(bad))
     error = page.locator(".st-key-scenario-error")
-    error.wait_for()
+    error.get_by_text("not valid YAML").wait_for()
     text = error.inner_text()
     page.screenshot(path=str(ARTIFACTS / "dashboard-upload-error.png"))
     assert "This scenario cannot be used" in text
