@@ -464,7 +464,6 @@ def rank_correlations(x: pd.DataFrame, y: pd.DataFrame) -> tuple[pd.DataFrame, p
 
     rho = pd.DataFrame(index=x.columns, columns=y.columns, dtype=float)
     half = rho.copy()
-    n = len(x)
     for o in y.columns:
         for p in x.columns:
             a, b = x[p].to_numpy(dtype=float), y[o].to_numpy(dtype=float)
@@ -476,7 +475,6 @@ def rank_correlations(x: pd.DataFrame, y: pd.DataFrame) -> tuple[pd.DataFrame, p
             se = 1.06 / math.sqrt(max(int(ok.sum()) - 3, 1))
             z = math.atanh(max(min(r, 0.999999), -0.999999))
             half.loc[p, o] = (math.tanh(z + 1.96 * se) - math.tanh(z - 1.96 * se)) / 2
-    _ = n
     return rho, half
 
 
@@ -733,8 +731,6 @@ def _condition_mask(condition: str, values: np.ndarray) -> np.ndarray:
 
 
 def section_verdicts(verdicts: list[Verdict]) -> str:
-    from pactsim.report import verdicts as vmod
-
     parts = [
         "<p>Verdicts are computed from the stored runs by the rules of "
         "<code>pactsim.report.verdicts</code>: each check is a paired difference between "
@@ -747,7 +743,6 @@ def section_verdicts(verdicts: list[Verdict]) -> str:
         "between the halves). The mechanisms are those of "
         "<code>docs/mechanisms.md</code>.</p>"
     ]
-    _ = vmod
     for v in verdicts:
         parts.append(
             f'<h3 id="claim-{esc(v.claim_id)}">{esc(v.claim)} '
