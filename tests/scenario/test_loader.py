@@ -35,7 +35,7 @@ def test_path_and_name_load_the_same(tmp_path: Path, toy_text: str) -> None:
 
 def test_documented_numbers_keep_their_provenance() -> None:
     sc = pactsim.load("afghanistan-2023")
-    assert sc.extremists.initial_strength == 3500
+    assert sc.extremists.initial_strength == 3000
     prov = sc.provenance["extremists.initial_strength"]
     assert "unmt" in prov["source"] and prov["assumption"]
     assert "assumption" in sc.provenance["actors.russia.positions.inclusivity"]
