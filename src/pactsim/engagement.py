@@ -229,10 +229,10 @@ def run(
         contingent = package.contingent(month, adopted)
         # 2. bargaining
         if (month - 1) % eng.bargaining_period == 0:
-            for issue in sc.issues:
-                if issue.reform or issue.id == ct_issue:
-                    proposal[issue.id] = _bargain(
-                        sc, issue.id, contingent.get(issue.id, 0.0), eng.bargaining_rounds
+            for spec in sc.issues:
+                if spec.reform or spec.id == ct_issue:
+                    proposal[spec.id] = _bargain(
+                        sc, spec.id, contingent.get(spec.id, 0.0), eng.bargaining_rounds
                     )
         if ct_issue:
             adopted[ct_issue] += eng.council_inertia * (proposal[ct_issue] - adopted[ct_issue])

@@ -73,11 +73,10 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:
         # usage errors (click's or typer's bundled copy): print the usage line and the message
-        if callable(getattr(exc, "show", None)) and isinstance(
-            getattr(exc, "exit_code", None), int
-        ):
-            exc.show()
-            sys.exit(exc.exit_code)
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         if os.environ.get("PACTSIM_DEBUG"):
             raise
         err_console.print(

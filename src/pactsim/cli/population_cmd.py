@@ -100,7 +100,8 @@ def population_cmd(
     name = preset or "custom"
     if preset is None:
         params = CivilViolenceParams(
-            variant=variant, **{key: v for key, v in overrides.items() if v is not None}
+            variant=variant,
+            **{key: v for key, v in overrides.items() if v is not None},  # type: ignore[arg-type]
         )
         n_steps = 500 if steps is None else steps
         from pactsim.models.population import simulate

@@ -58,7 +58,7 @@ def run(
     if months is not None and months <= 0:
         raise InputError(f"--months must be at least 1 (got {months})")
     sc = load_scenario(scenario, assignments)
-    names: list[str | None] = list(policy or [None])
+    names: list[str | None] = [*policy] if policy else [None]
     if "all" in names:
         names = list(sc.policies) or [None]
     for name in names:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -22,7 +23,7 @@ def scenarios(as_json: bool = JsonOption) -> None:
     """List the bundled scenarios and their policies."""
     from pactsim.scenario import bundled_names, bundled_path, load
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in bundled_names():
         sc = load(name)
         rows.append(

@@ -249,7 +249,7 @@ def _problems(
     for err in exc.errors():
         loc = _normalise(tuple(err["loc"]), doc)
         path = readable(loc, doc)
-        out.append(Problem(origin, prefix + path, _message(err, loc), _line(lines, loc)))
+        out.append(Problem(origin, prefix + path, _message(dict(err), loc), _line(lines, loc)))
     return out
 
 
@@ -299,10 +299,10 @@ def _check_references(
         known(("package", "patron"), sc.package.patron, actors, "actor")
         unique("package.instruments", [k.id for k in sc.package.instruments])
         for i, k in enumerate(sc.package.instruments):
-            for j, m in enumerate(k.milestones):
+            for j, tranche in enumerate(k.milestones):
                 known(
                     ("package", "instruments", i, "milestones", j, "issue"),
-                    m.issue,
+                    tranche.issue,
                     issues,
                     "issue",
                 )

@@ -47,7 +47,7 @@ def tick_seed(seed: int, tick: int) -> int:
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     z = z ^ (z >> np.uint64(31))
-    return np.int64(z & np.uint64(0x7FFFFFFF))
+    return np.int64(z & np.uint64(0x7FFFFFFF))  # type: ignore[return-value]
 
 
 @njit(cache=True, nogil=True)
