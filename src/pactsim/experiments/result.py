@@ -4,27 +4,6 @@
 runners, the store and the analysis code never depend on which model produced a run.
 """
 
-from __future__ import annotations
-
-try:  # one class for the whole package: the engagement loop's, when it is present
-    from pactsim.runresult import RunResult
-except ImportError:  # pragma: no cover - only when the package is trimmed
-    from dataclasses import dataclass, field
-    from typing import Any
-
-    import pandas as pd
-
-    @dataclass
-    class RunResult:  # type: ignore[no-redef]
-        """One run: ``summary`` maps outcome names to numbers; ``series`` has a row per month."""
-
-        policy: str | None
-        seed: int
-        summary: dict[str, float]
-        series: pd.DataFrame
-        scenario_hash: str
-        version: str
-        info: dict[str, Any] = field(default_factory=dict)
-
+from pactsim.runresult import RunResult
 
 __all__ = ["RunResult"]
