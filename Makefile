@@ -29,7 +29,7 @@ demo: $(VENV)/.runtime
 	$(PACTSIM) run afghanistan-2023 --policy all --seed 1 --out $(OUT)/runs --plot
 	$(PACTSIM) check-calibration afghanistan-2023 --seeds 4
 	$(PACTSIM) ensemble afghanistan-2023 --samples $(DEMO_SAMPLES) \
-		--replications $(DEMO_REPLICATIONS) --seed 1 --store $(OUT)/afghanistan-2023.duckdb --resume
+		--replications $(DEMO_REPLICATIONS) --seed 1 --store $(OUT)/afghanistan-2023.duckdb
 	$(PACTSIM) compare $(OUT)/afghanistan-2023.duckdb --plot $(OUT)/compare.png
 	$(PACTSIM) report $(OUT)/afghanistan-2023.duckdb --out $(OUT)/report.html
 	@echo "report written to $(OUT)/report.html"

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 
 console = Console()
+if not console.is_terminal:  # logs and pipes: wide enough for the policy tables
+    console = Console(width=140)
 
 SetOption = typer.Option(
     None,
