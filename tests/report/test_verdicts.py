@@ -13,30 +13,44 @@ from scipy import stats
 from pactsim.report import verdicts as v
 
 POLICIES = ("no-package", "milestone", "bribery", "modern-systems", "reciprocal")
-PARAMS = ("package.leverage", "extremists.sponsor_inflow", "a.x", "b.y")
+PRINCIPLED = "factions.members.kandahar.principled_share"
+SIDE = "package.side_payment_share"
+STRENGTH = "extremists.initial_strength"
+RANGES = {
+    "package.leverage": (0, 3),
+    "extremists.sponsor_inflow": (0, 40),
+    "a.x": (0, 1),
+    "b.y": (0, 1),
+    PRINCIPLED: (0.1, 0.6),
+    SIDE: (0.1, 0.5),
+    STRENGTH: (2000, 5000),
+}
+PARAMS = tuple(RANGES)
 
 
-def frame(outcome: str, value, n_worlds: int = 200, reps: int = 2, seed: int = 1) -> v.VerdictData:
+def frame(
+    outcome,
+    value=None,
+    n_worlds: int = 200,
+    reps: int = 2,
+    seed: int = 1,
+    extra: dict[str, tuple[float, float]] | None = None,
+) -> v.VerdictData:
     """Runs of every policy in sampled worlds; ``value(policy, world params, rng)`` gives the
-    outcome."""
+    outcome (``outcome`` may instead map several outcome names to such functions); ``extra``
+    adds sampled parameters with their ranges."""
+    outcomes = outcome if isinstance(outcome, dict) else {outcome: value}
+    ranges = {**RANGES, **(extra or {})}
     rng = np.random.default_rng(seed)
-    worlds = pd.DataFrame(
-        {
-            "package.leverage": rng.uniform(0, 3, n_worlds),
-            "extremists.sponsor_inflow": rng.uniform(0, 40, n_worlds),
-            "a.x": rng.uniform(0, 1, n_worlds),
-            "b.y": rng.uniform(0, 1, n_worlds),
-        }
-    )
+    worlds = pd.DataFrame({k: rng.uniform(lo, hi, n_worlds) for k, (lo, hi) in ranges.items()})
     rows = []
     for w in range(n_worlds):
         p = worlds.iloc[w].to_dict()
         for r in range(reps):
             for pol in POLICIES:
-                rows.append(
-                    {"world": w, "replication": r, "policy": pol, **p, outcome: value(pol, p, rng)}
-                )
-    return v.VerdictData(pd.DataFrame(rows), list(PARAMS))
+                y = {name: fn(pol, p, rng) for name, fn in outcomes.items()}
+                rows.append({"world": w, "replication": r, "policy": pol, **p, **y})
+    return v.VerdictData(pd.DataFrame(rows), list(ranges))
 
 
 def bernoulli(probs):
@@ -176,5 +190,275 @@ def test_rules_skip_gracefully_when_the_store_lacks_what_they_need():
         "repair",
         "neighbours",
         "belt",
+        "spoilers",
+        "side-payments",
+        "legitimacy",
+        "attacks-abroad",
+        "enough",
     ]
     assert all(x.to_dict()["evidence"] for x in verdicts)
+
+
+# --------------------------------------------------------- spoilers (mechanism 6)
+def package_on(pol: str) -> bool:
+    return pol != "no-package"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (lambda p: 1000 * p[PRINCIPLED], "supported"),
+        (lambda p: 300.0, "not supported"),
+        (
+            lambda p: 1000 * p[PRINCIPLED] if p["package.leverage"] > 1.5 else 0.0,
+            "depends on package.leverage",
+        ),
+    ],
+)
+def test_spoilers_from_the_principled_share_feed_the_extremists(extra, expected):
+    # a world's own baseline (2000 + 3000 a.x) is shared by its policies and cancels in the pairs
+    def iskp(pol, p, rng):
+        return 2000 + 3000 * p["a.x"] + (extra(p) if package_on(pol) else 0) + rng.normal(0, 100)
+
+    def spoilers(pol, p, rng):
+        return 0.5 * p[PRINCIPLED] * package_on(pol)
+
+    out = v.buying_off_creates_spoilers(frame({"iskp_peak": iskp, "spoilers_final": spoilers}))
+    assert out.verdict == expected
+    assert out.checks[0].status == "holds"
+    assert out.checks[0].effect.value == pytest.approx(0.5 * 0.35, abs=0.02)
+    if expected == "supported":
+        # 1000 x (mean share above the median of U(0.1, 0.6) minus below it) = 1000 x 0.25
+        assert out.checks[1].effect.value == pytest.approx(250, abs=30)
+        assert len(out.checks[1].groups) == 2
+
+
+def test_contrast_split_removes_each_worlds_baseline():
+    """The same package effect measured on raw outcomes is lost in the worlds' spread, while
+    the paired split finds it (the reason contrast_split exists)."""
+
+    def iskp(pol, p, rng):
+        base = 2000 + 6000 * p["a.x"]
+        return base + (400 * p[PRINCIPLED] if package_on(pol) else 0) + rng.normal(0, 20)
+
+    data = frame("iskp_peak", iskp, n_worlds=60)
+    paired = v.contrast_split(data, "iskp_peak", "milestone", "no-package", PRINCIPLED, "greater")
+    raw = v.parameter_effect(data, "iskp_peak", PRINCIPLED, "greater", ["milestone"])
+    assert paired.status == "holds" and raw.status == "null"
+    assert paired.effect.value == pytest.approx(100, abs=15)
+
+
+# ---------------------------------------------------- side payments (mechanism 7)
+@pytest.mark.parametrize(
+    ("women", "expected", "statuses"),
+    [
+        (lambda p: 60 * p[SIDE], "supported", ["holds", "holds"]),
+        (lambda p: 0.0, "not supported", ["holds", "null"]),
+        (lambda p: -60 * p[SIDE], "not supported", ["holds", "reversed"]),
+    ],
+)
+def test_side_payment_budget_buys_each_reform(women, expected, statuses):
+    def inclusivity(pol, p, rng):
+        return 8 + 100 * p[SIDE] * package_on(pol) + rng.normal(0, 10)
+
+    def rights(pol, p, rng):
+        return 30 + women(p) * package_on(pol) + rng.normal(0, 10)
+
+    data = frame({"reform_inclusivity_36m": inclusivity, "reform_womens_rights_36m": rights})
+    out = v.side_payments_buy_reform(data)
+    assert out.verdict == expected
+    assert [c.status for c in out.checks] == statuses
+    # 100 x (mean of U(0.1, 0.5) above its median minus below it) = 100 x 0.2
+    assert out.checks[0].effect.value == pytest.approx(20, abs=3)
+
+
+def test_side_payments_depend_on_the_leverage_that_makes_the_budget_count():
+    def reform(pol, p, rng):
+        slope = 100 if p["package.leverage"] > 1.5 else 0
+        return 8 + slope * p[SIDE] * package_on(pol) + rng.normal(0, 10)
+
+    data = frame({"reform_inclusivity_36m": reform})
+    out = v.side_payments_buy_reform(data)
+    assert out.verdict == "depends on package.leverage"
+    assert out.checks[0].moderator["holds_in"] == "high"
+
+
+# -------------------------------------------------------- legitimacy (mechanism 10)
+@pytest.mark.parametrize(
+    ("gain", "expected"), [(0.05, "supported"), (0.0, "not supported"), (-0.05, "not supported")]
+)
+def test_reforms_raise_legitimacy(gain, expected):
+    def legitimacy(pol, p, rng):
+        return 0.6 + 0.1 * p["b.y"] + gain * package_on(pol) + rng.normal(0, 0.05)
+
+    out = v.reforms_raise_legitimacy(frame("legitimacy_final", legitimacy))
+    assert out.verdict == expected
+    assert out.checks[0].effect.value == pytest.approx(gain, abs=0.01)
+
+
+# --------------------------------------------------- attacks abroad (mechanism 12)
+@pytest.mark.parametrize(
+    ("alarm", "expected"),
+    [
+        (lambda p: 1.0, "supported"),
+        (lambda p: 0.0, "not supported"),
+        (lambda p: 1.0 if p["package.leverage"] > 1.5 else 0.0, "depends on package.leverage"),
+    ],
+)
+def test_attacks_abroad_alarm_pakistan_and_iran(alarm, expected):
+    def attacks(pol, p, rng):
+        return 0.02 * p[STRENGTH] + rng.normal(0, 5)
+
+    def tension(sensitivity):
+        def f(pol, p, rng):
+            hits = 0.02 * p[STRENGTH]  # 40-100 attacks
+            return sensitivity * alarm(p) * hits / 50 + rng.normal(0, 0.2)
+
+        return f
+
+    data = frame(
+        {
+            "attacks_abroad_total": attacks,
+            "tension_peak_pakistan": tension(1.2),
+            "tension_peak_iran": tension(1.0),
+        }
+    )
+    out = v.attacks_abroad_alarm_neighbours(data)
+    assert out.verdict == expected
+    assert out.checks[0].status == "holds"
+    # 0.02 x (mean of U(2000, 5000) above its median minus below it) = 0.02 x 1500
+    assert out.checks[0].effect.value == pytest.approx(30, abs=3)
+
+
+# ------------------------------------------------------ too early to tell (mechanism 13)
+def test_world_share_interval_is_wilsons_over_worlds_by_hand():
+    # 10 worlds, one run each; the milestone package reaches the reforms in 5 of them
+    rows = [
+        {"world": w, "replication": 0, "policy": "milestone", REACH: float(w < 5), "a.x": w}
+        for w in range(10)
+    ]
+    data = v.VerdictData(pd.DataFrame(rows), ["a.x"])
+    check = v.world_share(data, REACH, "milestone")
+    # Wilson score interval for 5 of 10: 0.2366 to 0.7634
+    assert check.effect.value == 0.5
+    assert (check.effect.low, check.effect.high) == (
+        pytest.approx(0.2366, abs=1e-4),
+        pytest.approx(0.7634, abs=1e-4),
+    )
+    assert check.status == "holds"
+    # a.x below its median (4.5) always reaches, above never: it decides the outcome
+    assert check.drivers[0]["parameter"] == "a.x" and check.drivers[0]["significant"]
+    assert check.drivers[0]["effect"].value == -1.0
+
+
+REACH = v.REACH
+
+
+def test_drivers_keep_the_family_wise_error_at_five_percent_and_find_a_real_one():
+    """100 ensembles of 100 worlds and 7 parameters: with no effect, some parameter is declared
+    decisive in about 5% of them (Bonferroni); with P = 0.3 below and 0.7 above p3's median,
+    p3 is found in nearly all."""
+    names = [f"p{i}" for i in range(7)]
+    false_pos = found = 0
+    for seed in range(100):
+        rng = np.random.default_rng(seed)
+        w = pd.DataFrame({n: rng.uniform(0, 1, 100) for n in names})
+        w["null"] = rng.binomial(2, 0.5, 100) / 2
+        w["real"] = rng.binomial(2, np.where(w["p3"] > np.median(w["p3"]), 0.7, 0.3)) / 2
+        false_pos += any(d["significant"] for d in v.drivers(w, "null", names))
+        top = v.drivers(w, "real", names)
+        found += top[0]["parameter"] == "p3" and top[0]["significant"]
+    # Binomial(100, 0.05): P(more than 12) < 0.002
+    assert false_pos <= 12
+    assert found >= 90
+
+
+@pytest.mark.parametrize(
+    ("prob", "expected", "status"),
+    [
+        (lambda p: 0.5, "supported", "holds"),
+        (lambda p: 0.9 if p["package.leverage"] > 1.5 else 0.1, "supported", "holds"),
+        (lambda p: 0.005, "not supported", "reversed"),
+        (lambda p: 0.995, "not supported", "reversed"),
+        (
+            lambda p: 0.5 if p["package.leverage"] > 1.5 else 0.0,
+            "depends on package.leverage",
+            "depends",
+        ),
+    ],
+)
+def test_too_early_to_tell_from_the_share_of_worlds_reaching_the_reforms(prob, expected, status):
+    def reach(pol, p, rng):
+        return float(rng.random() < (prob(p) if pol == "milestone" else 0.05))
+
+    out = v.too_early_to_tell(frame(REACH, reach))
+    assert out.verdict == expected
+    check = out.checks[0]
+    assert check.status == status and check.kind == "share"
+    assert "package's size was not sampled" in out.evidence
+    decided = [d["parameter"] for d in check.drivers if d["significant"]]
+    if expected == "supported" and prob({"package.leverage": 3}) == 0.5:
+        # whether a parameter is (falsely) found here is a 5% chance: see the calibration test
+        assert check.effect.value == pytest.approx(0.5, abs=0.06)
+    elif status != "reversed":
+        assert decided == ["package.leverage"]
+        assert "decided by package.leverage (above minus at or below" in out.evidence
+    if status == "depends":
+        assert check.moderator["holds_in"] == "high"
+        assert "it is undecided only where package.leverage is above" in out.evidence
+
+
+LEVERS = {
+    "package.instruments.reconstruction.value": (0, 6000),
+    "package.instruments.fuel_wheat.value": (0, 3000),
+}
+
+
+@pytest.mark.parametrize(
+    ("prob", "expected"),
+    [
+        (lambda size: size / 9000, "supported"),
+        (lambda size: 0.5, "not supported"),
+    ],
+)
+def test_too_early_to_tell_asks_whether_a_larger_package_reaches_more_often(prob, expected):
+    def reach(pol, p, rng):
+        size = sum(p[k] for k in LEVERS)
+        return float(rng.random() < (prob(size) if pol == "milestone" else 0.05))
+
+    out = v.too_early_to_tell(frame(REACH, reach, extra=LEVERS))
+    assert out.verdict == expected
+    assert [c.status for c in out.checks] == [
+        "holds",
+        "holds" if expected == "supported" else "null",
+    ]
+    assert out.checks[1].description.endswith(f"larger vs smaller {v.SIZE}")
+    assert "not sampled" not in out.evidence
+    if expected == "supported":
+        # the sampled size (sum of the two levers) decides it, more than either lever alone
+        assert out.checks[0].drivers[0]["parameter"] == v.SIZE
+
+
+def test_new_rules_skip_gracefully_when_the_store_lacks_what_they_need():
+    data = frame(REACH, bernoulli(lambda pol, p: 0.5))
+    out = v.buying_off_creates_spoilers(data)
+    assert out.verdict == (
+        "not assessed: the store has no outcome 'spoilers_final'; the store has no outcome "
+        "'iskp_peak'"
+    )
+    out = v.side_payments_buy_reform(data)
+    assert out.verdict == "not assessed: the store has no outcome 'reform_<issue>_36m'"
+    data.runs["spoilers_final"] = 0.1
+    data.runs["iskp_peak"] = 1.0
+    data.runs["reform_inclusivity_36m"] = 1.0
+    data.parameters = [p for p in data.parameters if p not in (PRINCIPLED, SIDE, STRENGTH)]
+    out = v.buying_off_creates_spoilers(data)
+    assert out.verdict == f"not assessed: the ensemble did not sample '{PRINCIPLED}'"
+    assert v.side_payments_buy_reform(data).verdict.endswith(f"did not sample '{SIDE}'")
+    out = v.attacks_abroad_alarm_neighbours(data)
+    assert out.verdict.startswith("not assessed: the store has no outcome 'attacks_abroad_total'")
+    assert "'tension_peak_iran'" in out.verdict
+    data.runs = data.runs[data.runs["policy"] != "milestone"]
+    out = v.too_early_to_tell(data)
+    assert out.verdict == "not assessed: the store has no policy 'milestone'"
+    assert v.reforms_raise_legitimacy(data).status == "not assessed"

@@ -26,7 +26,14 @@ import numpy as np
 import pandas as pd
 
 from pactsim.errors import InputError
-from pactsim.report.verdicts import REACH, Verdict, assess, fmt_interval, verdict_data
+from pactsim.report.verdicts import (
+    REACH,
+    UNDECIDED,
+    Verdict,
+    assess,
+    fmt_interval,
+    verdict_data,
+)
 
 DPI = 90
 MAX_OUTCOMES = 12
@@ -734,13 +741,17 @@ def section_verdicts(verdicts: list[Verdict]) -> str:
     parts = [
         "<p>Verdicts are computed from the stored runs by the rules of "
         "<code>pactsim.report.verdicts</code>: each check is a paired difference between "
-        "policies (same sampled world and seed) or a split of a sampled parameter's range at "
-        "its median, with a 95% interval over the sampled worlds (n counts worlds; a world's "
-        "runs are averaged). A claim is <em>supported</em> when every check holds, <em>not "
-        "supported</em> when a check's interval includes zero or lies on the wrong side, and "
-        "<em>depends on</em> a parameter when a check holds in one half of that parameter's "
-        "sampled range but not in the other (Bonferroni-corrected test of the difference "
-        "between the halves). The mechanisms are those of "
+        "policies (same sampled world and seed), a split of a sampled parameter's range at "
+        "its median (of an outcome, or of a paired difference between policies), or the share "
+        "of sampled worlds in which a policy reaches the reforms, with a 95% interval over the "
+        "sampled worlds (n counts worlds; a world's runs are averaged). A claim is "
+        "<em>supported</em> when every check holds, <em>not supported</em> when a check's "
+        "interval includes zero or lies on the wrong side (for a share: when it does not lie "
+        f"within {100 * UNDECIDED[0]:.0f}-{100 * UNDECIDED[1]:.0f}%, the band where the answer "
+        "is undecided), and <em>depends on</em> a parameter when a check holds in one half of "
+        "that parameter's sampled range but not in the other (Bonferroni-corrected test of "
+        "the difference between the halves). The parameters that decide a share are those "
+        "whose halves differ significantly (same correction). The mechanisms are those of "
         "<code>docs/mechanisms.md</code>.</p>"
     ]
     for v in verdicts:
@@ -753,7 +764,42 @@ def section_verdicts(verdicts: list[Verdict]) -> str:
         for c in v.checks:
             parts.append(f"<li>{esc(c.text())}</li>")
         parts.append("</ul>")
+        for c in v.checks:
+            if c.drivers:
+                parts.append(drivers_table(c.drivers))
     return "".join(parts)
+
+
+MAX_DRIVERS = 6  # rows of the table of parameters that decide a share
+
+
+def drivers_table(rows: list[dict[str, Any]]) -> str:
+    """The parameters whose halves differ most on a share (largest |z| first; those past the
+    Bonferroni level decide it), as a table."""
+    body = []
+    for d in rows[:MAX_DRIVERS]:
+        e = d["effect"]
+        body.append(
+            [
+                f"<code>{esc(d['parameter'])}</code>",
+                num(d["split"]),
+                f"{100 * e.value:+.1f} ({100 * e.low:+.1f} to {100 * e.high:+.1f})",
+                f"{d['z']:.1f}",
+                "yes" if d["significant"] else "no",
+            ]
+        )
+    crit = rows[0]["z_critical"]
+    return (
+        f"<p class='muted'>Which sampled parameters decide it: the share above minus at or "
+        f"below each parameter's median, in points (Welch 95% interval over worlds); a "
+        f"parameter decides it when |z| exceeds {crit:.2f} (5%, Bonferroni over "
+        f"{len(rows)} parameters).</p>"
+        + table(
+            ["parameter", "split at", "above minus at or below [points]", "z", "decides"],
+            body,
+            numeric={1, 2, 3},
+        )
+    )
 
 
 def section_scenario(ctx: Context) -> str:

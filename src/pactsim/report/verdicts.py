@@ -8,7 +8,14 @@ A claim is turned into one or more *checks*, each an effect with a 95% interval:
   mean over worlds with a Student-t interval;
 - a **parameter effect**: the outcome averaged over each world's runs (of the given policies),
   mean over worlds where a sampled parameter lies above the median of its sampled values minus
-  the mean where it lies at or below it (Welch interval), a split of the sampled range.
+  the mean where it lies at or below it (Welch interval), a split of the sampled range;
+- a **contrast split**: a policy contrast's per-world difference where a sampled parameter lies
+  above its median minus where it lies at or below it (Welch interval): how the parameter changes
+  what the policy does, with each world's own baseline removed;
+- a **share of worlds**: the share of sampled worlds in which a policy reaches a 0/1 outcome (a
+  world's replications averaged), with Wilson's interval over worlds; the claim that "it is too
+  early to tell" holds when that interval lies inside ``UNDECIDED`` (neither almost never nor
+  almost always), and the parameters whose halves differ most are listed as what decides it.
 
 The sampled worlds are the independent units (runs of one world share its parameters); ``n`` in
 the evidence counts worlds. Groups (each policy's probability or mean) are described over runs.
@@ -43,11 +50,13 @@ HOLDS, REVERSED, NULL, DEPENDS, NOT_ASSESSED = (
     "depends",
     "not assessed",
 )
-DIRECTIONS = ("greater", "less", "not_greater")
+DIRECTIONS = ("greater", "less", "not_greater", "between")
 MIN_WORLDS = 4  # fewer sampled worlds than this: no interval worth reporting
 MIN_HALF_WORLDS = 10  # a parameter's half with fewer worlds is not searched for a moderator
 REACH = "reached_all_36m"
 WEAK_SHARE = 0.25  # an effect below this share of the other half's counts as absent (assumption)
+UNDECIDED = (0.05, 0.95)  # a share inside this band is neither "almost never" nor "almost always"
+SIZE = "package size (sum of the sampled package.instruments.*.value)"
 
 
 # ------------------------------------------------------------------------------------ data
@@ -135,7 +144,8 @@ def welch_estimate(a: np.ndarray, b: np.ndarray) -> Estimate:
 
 
 def status_of(est: Estimate, direction: str) -> str:
-    """holds / reversed / null for an effect whose claimed sign is ``direction``."""
+    """holds / reversed / null for an effect whose claimed sign is ``direction`` ("between":
+    a share whose interval lies inside ``UNDECIDED`` holds, one wholly outside it is reversed)."""
     if not math.isfinite(est.value) or not math.isfinite(est.low):
         return NULL
     if direction == "greater":
@@ -144,6 +154,11 @@ def status_of(est: Estimate, direction: str) -> str:
         return HOLDS if est.high < 0 else REVERSED if est.low > 0 else NULL
     if direction == "not_greater":
         return REVERSED if est.low > 0 else HOLDS
+    if direction == "between":
+        lo, hi = UNDECIDED
+        if est.low > lo and est.high < hi:
+            return HOLDS
+        return REVERSED if est.high < lo or est.low > hi else NULL
     raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
 
 
@@ -159,7 +174,9 @@ class CheckResult:
     groups: dict[str, Estimate] = field(default_factory=dict)
     moderator: dict[str, Any] | None = None
     reason: str = ""
-    kind: str = "mean"  # "probability" when the outcome is 0/1
+    kind: str = "mean"  # "probability" when the outcome is 0/1, "share" for a share of worlds
+    drivers: list[dict[str, Any]] | None = None  # parameters that decide a share (see drivers)
+    note: str = ""  # what the check could not look at, in words
 
     def to_dict(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -172,15 +189,32 @@ class CheckResult:
         e = self.effect
         assert e is not None
         groups = "; ".join(f"{k} {_fmt_est(v, self.kind)}" for k, v in self.groups.items())
-        out = f"{self.description}: {groups}; difference {_fmt_diff(e, self.kind)} [{self.status}]"
+        if self.direction == "between":
+            lo, hi = UNDECIDED
+            out = (
+                f"{self.description}: {_fmt_diff(e, self.kind)} sampled worlds (undecided when "
+                f"the interval lies within {100 * lo:.0f}-{100 * hi:.0f}%) [{self.status}]"
+            )
+        else:
+            out = f"{self.description}: {groups}; difference {_fmt_diff(e, self.kind)}"
+            out += f" [{self.status}]"
         m = self.moderator
         if m:
+            what = (
+                "it is undecided only"
+                if self.direction == "between"
+                else "the effect is concentrated"
+            )
             out += (
-                f"; the effect is concentrated where {m['parameter']} is "
+                f"; {what} where {m['parameter']} is "
                 f"{'above' if m['holds_in'] == 'high' else 'at or below'} {m['split']:.4g} "
                 f"(at or below: {_fmt_diff(m['low'], self.kind)}; above: "
                 f"{_fmt_diff(m['high'], self.kind)}; z = {m['z']:.1f})"
             )
+        if self.drivers is not None:
+            out += "; " + _drivers_text(self.drivers)
+        if self.note:
+            out += f"; {self.note}"
         return out + "."
 
 
@@ -212,6 +246,8 @@ def _fmt_est(e: Estimate, kind: str) -> str:
 
 
 def _fmt_diff(e: Estimate, kind: str) -> str:
+    if kind == "share":
+        return f"{100 * e.value:.0f}% ({100 * e.low:.0f}-{100 * e.high:.0f}%) of n = {e.n}"
     if kind == "probability":
         return f"{100 * e.value:+.1f} points ({100 * e.low:+.1f} to {100 * e.high:+.1f}), n = {e.n}"
     return f"{fmt_interval(e.value, e.low, e.high, sign=True)}, n = {e.n}"
@@ -263,6 +299,8 @@ def _moderate(
             continue
         weak, strong = (lo, hi) if s_hi == HOLDS else (hi, lo)
         if s_lo == s_hi == HOLDS:
+            if direction == "between":
+                continue
             weak, strong = sorted((lo, hi), key=lambda e: abs(e.value))
             if abs(weak.value) >= WEAK_SHARE * abs(strong.value):
                 continue
@@ -304,6 +342,21 @@ def _finish(
     return result
 
 
+def _paired_worlds(data: VerdictData, outcome: str, a: str, b: str) -> pd.DataFrame:
+    """Per sampled world: the mean over replications of ``outcome`` under ``a`` minus under
+    ``b`` in the same run seed (column ``difference``), with the world's parameters."""
+    runs = data.runs
+    keys = ["world", "replication"]
+    ya = runs.loc[runs["policy"] == a, [*keys, outcome, *data.parameters]]
+    yb = runs.loc[runs["policy"] == b, [*keys, outcome]]
+    pairs = ya.merge(yb, on=keys, suffixes=("_a", "_b"))
+    pairs["difference"] = pairs[f"{outcome}_a"] - pairs[f"{outcome}_b"]
+    pairs = pairs.dropna(subset=["difference"])
+    return pairs.groupby("world", as_index=False).agg(
+        {"difference": "mean", **{p: "first" for p in data.parameters}}
+    )
+
+
 def policy_contrast(
     data: VerdictData, outcome: str, a: str, b: str, direction: str, label: str = ""
 ) -> CheckResult:
@@ -315,16 +368,7 @@ def policy_contrast(
         return CheckResult(desc, direction, NOT_ASSESSED, reason=why)
     runs = data.runs
     kind = "probability" if _is_binary(runs[outcome]) else "mean"
-
-    keys = ["world", "replication"]
-    ya = runs.loc[runs["policy"] == a, [*keys, outcome, *data.parameters]]
-    yb = runs.loc[runs["policy"] == b, [*keys, outcome]]
-    pairs = ya.merge(yb, on=keys, suffixes=("_a", "_b"))
-    pairs["difference"] = pairs[f"{outcome}_a"] - pairs[f"{outcome}_b"]
-    pairs = pairs.dropna(subset=["difference"])
-    pairs = pairs.groupby("world", as_index=False).agg(
-        {"difference": "mean", **{p: "first" for p in data.parameters}}
-    )
+    pairs = _paired_worlds(data, outcome, a, b)
 
     def estimator(df: pd.DataFrame) -> Estimate:
         return mean_estimate(df["difference"].to_numpy(dtype=float))
@@ -335,6 +379,55 @@ def policy_contrast(
     }
     res = CheckResult(desc, direction, NULL, groups=groups, kind=kind)
     return _finish(res, pairs, estimator, data.parameters)
+
+
+def _split_missing(
+    data: VerdictData, parameter: str, policies: Sequence[str], outcomes: Sequence[str]
+) -> str | None:
+    why = data.missing(list(policies), list(outcomes))
+    if why is None and parameter not in data.parameters:
+        why = f"the ensemble did not sample '{parameter}'"
+    if why is None and data.runs.drop_duplicates("world")[parameter].nunique() < 2:
+        why = f"'{parameter}' never varies"
+    return why
+
+
+def contrast_split(
+    data: VerdictData,
+    outcome: str,
+    a: str,
+    b: str,
+    parameter: str,
+    direction: str,
+    label: str = "",
+) -> CheckResult:
+    """How ``parameter`` changes a policy contrast: the per-world paired difference (``a``
+    minus ``b``, as in :func:`policy_contrast`) where ``parameter`` lies above the median of its
+    sampled values minus where it lies at or below it (Welch interval); the claim is that this
+    is ``direction``. Each world's baseline cancels in the pairing, so the split sees only what
+    the parameter does to the policy's effect."""
+    desc = label or f"{outcome}, {a} minus {b}: high vs low {parameter}"
+    why = _split_missing(data, parameter, [a, b], [outcome])
+    if why:
+        return CheckResult(desc, direction, NOT_ASSESSED, reason=why)
+    pairs = _paired_worlds(data, outcome, a, b)
+    split = float(pairs[parameter].median())
+
+    def estimator(df: pd.DataFrame) -> Estimate:
+        hi = df.loc[df[parameter] > split, "difference"].to_numpy(dtype=float)
+        lo = df.loc[df[parameter] <= split, "difference"].to_numpy(dtype=float)
+        return welch_estimate(hi, lo)
+
+    groups = {
+        f"where {parameter} <= {split:.4g}": mean_estimate(
+            pairs.loc[pairs[parameter] <= split, "difference"].to_numpy(dtype=float)
+        ),
+        f"where > {split:.4g}": mean_estimate(
+            pairs.loc[pairs[parameter] > split, "difference"].to_numpy(dtype=float)
+        ),
+    }
+    res = CheckResult(desc, direction, NULL, groups=groups)
+    return _finish(res, pairs, estimator, data.parameters, exclude=(parameter,))
 
 
 def parameter_effect(
@@ -348,17 +441,13 @@ def parameter_effect(
     """Mean ``outcome`` with ``parameter`` above the median of its sampled values minus at or
     below it (runs of ``policies``, all when None); the claim is that it is ``direction``."""
     desc = label or f"{outcome}: high vs low {parameter}"
-    why = data.missing(list(policies or []), [outcome])
-    if why is None and parameter not in data.parameters:
-        why = f"the ensemble did not sample '{parameter}'"
+    why = _split_missing(data, parameter, policies or [], [outcome])
     if why:
         return CheckResult(desc, direction, NOT_ASSESSED, reason=why)
     runs = data.runs
     if policies:
         runs = runs[runs["policy"].isin(policies)]
     split = float(runs.drop_duplicates("world")[parameter].median())
-    if runs.drop_duplicates("world")[parameter].nunique() < 2:
-        return CheckResult(desc, direction, NOT_ASSESSED, reason=f"'{parameter}' never varies")
     kind = "probability" if _is_binary(runs[outcome]) else "mean"
 
     worlds = runs.groupby("world", as_index=False).agg(
@@ -380,6 +469,107 @@ def parameter_effect(
     }
     res = CheckResult(desc, direction, NULL, groups=groups, kind=kind)
     return _finish(res, worlds, estimator, data.parameters, exclude=(parameter,))
+
+
+def drivers(worlds: pd.DataFrame, outcome: str, parameters: list[str]) -> list[dict[str, Any]]:
+    """Every sampled parameter's split of ``outcome`` (one row per world): mean above the
+    median of its sampled values minus at or below it (Welch), with z = effect / se and whether
+    |z| passes the Bonferroni-corrected two-sided 5% level over the parameters tried; largest
+    |z| first. The significant ones are the parameters that decide the outcome."""
+    from scipy.stats import norm
+
+    tried = [p for p in parameters if p in worlds.columns and worlds[p].nunique() > 1]
+    if not tried or worlds[outcome].nunique() < 2:
+        return []
+    zcrit = float(norm.ppf(1 - 0.025 / len(tried)))
+    out = []
+    for p in tried:
+        split = float(worlds[p].median())
+        y = worlds[outcome].to_numpy(dtype=float)
+        high = worlds[p].to_numpy(dtype=float) > split
+        est = welch_estimate(y[high], y[~high])
+        if not math.isfinite(est.value):
+            continue
+        if est.se > 0:
+            z = est.value / est.se
+        else:  # every world agrees within each half: a difference is certain, none is none
+            z = math.copysign(math.inf, est.value) if est.value != 0 else 0.0
+        out.append(
+            {
+                "parameter": p,
+                "split": split,
+                "effect": est,
+                "z": z,
+                "z_critical": zcrit,
+                "significant": abs(z) > zcrit,
+            }
+        )
+    return sorted(out, key=lambda d: -abs(d["z"]))
+
+
+def _drivers_text(rows: list[dict[str, Any]]) -> str:
+    sig = [d for d in rows if d["significant"]]
+    if not sig:
+        if not rows:
+            return "no sampled parameter decides it (the outcome or the parameters never vary)"
+        top = rows[0]
+        return (
+            f"no sampled parameter decides it (largest |z| {abs(top['z']):.1f}, for "
+            f"{top['parameter']}, below the Bonferroni level {top['z_critical']:.2f} over "
+            f"{len(rows)} parameters)"
+        )
+    bits = [
+        f"{d['parameter']} (above minus at or below {d['split']:.4g}: "
+        f"{_fmt_diff(d['effect'], 'probability')}, z = {d['z']:.1f})"
+        for d in sig
+    ]
+    return "decided by " + "; ".join(bits)
+
+
+def world_share(data: VerdictData, outcome: str, policy: str, label: str = "") -> CheckResult:
+    """Share of sampled worlds in which ``policy`` reaches the 0/1 ``outcome`` (each world's
+    replications averaged), with Wilson's interval over worlds; the claim is that it is
+    undecided (the interval lies inside ``UNDECIDED``). The parameters that decide it are
+    listed (:func:`drivers`)."""
+    desc = label or f"{outcome} under {policy}"
+    why = data.missing([policy], [outcome])
+    if why:
+        return CheckResult(desc, "between", NOT_ASSESSED, reason=why)
+    runs = data.runs[data.runs["policy"] == policy].dropna(subset=[outcome])
+    worlds = runs.groupby("world", as_index=False).agg(
+        {outcome: "mean", **{p: "first" for p in data.parameters}}
+    )
+
+    def estimator(df: pd.DataFrame) -> Estimate:
+        from pactsim.experiments.compare import wilson
+
+        y = df[outcome].to_numpy(dtype=float)
+        n = len(y)
+        if n == 0:
+            return Estimate(math.nan, math.nan, math.nan, math.nan, 0)
+        share = float(y.mean())
+        lo, hi = wilson(float(y.sum()), n)  # type: ignore[arg-type]  # works for a fractional k
+        return Estimate(share, lo, hi, math.sqrt(max(share * (1 - share), 0.0) / n), n)
+
+    res = CheckResult(desc, "between", NULL, kind="share")
+    res = _finish(res, worlds, estimator, data.parameters)
+    if res.status != NOT_ASSESSED:
+        res.drivers = drivers(worlds, outcome, data.parameters)
+    return res
+
+
+def with_package_size(data: VerdictData) -> tuple[VerdictData, list[str]]:
+    """``data`` with a column ``SIZE``, the sum of the sampled instrument values
+    (``package.instruments.<id>.value`` levers; instruments not sampled keep their fixed value,
+    so the sum orders worlds by the package's size), and the levers summed (none: unchanged)."""
+    levers = [
+        p for p in data.parameters if p.startswith("package.instruments.") and p.endswith(".value")
+    ]
+    if not levers:
+        return data, []
+    runs = data.runs.copy()
+    runs[SIZE] = runs[levers].sum(axis=1)
+    return VerdictData(runs, [*data.parameters, SIZE]), levers
 
 
 # --------------------------------------------------------------------------------- verdicts
@@ -569,6 +759,151 @@ def belt_of_tension(data: VerdictData) -> Verdict:
     )
 
 
+def buying_off_creates_spoilers(data: VerdictData) -> Verdict:
+    """Paying the council for reform leaves spoilers (factions' principled shares), and the
+    more principled the leading faction, the more the package strengthens the extremists."""
+    p = "factions.members.kandahar.principled_share"
+    return combine(
+        "spoilers",
+        "Buying off the factions leaves principled spoilers, and they feed the extremists.",
+        "Some members might always resist these changes out of principle, but many more could "
+        "potentially be bought off",
+        "mechanism 6",
+        [
+            policy_contrast(
+                data,
+                "spoilers_final",
+                "milestone",
+                "no-package",
+                "greater",
+                "spoilers_final, milestone vs no-package",
+            ),
+            contrast_split(
+                data,
+                "iskp_peak",
+                "milestone",
+                "no-package",
+                p,
+                "greater",
+                f"iskp_peak, milestone minus no-package: high vs low {p}",
+            ),
+        ],
+    )
+
+
+def _reform_issues(data: VerdictData) -> list[str]:
+    cols = data.runs.columns
+    return [
+        c[len("reform_") : -len("_36m")]
+        for c in cols
+        if c.startswith("reform_") and c.endswith("_36m")
+    ]
+
+
+def side_payments_buy_reform(data: VerdictData) -> Verdict:
+    """A larger side-payment share (``package.side_payment_share``: the budget the leading
+    faction can pass to its rivals) raises every reform adopted by month 36 under the package."""
+    p = "package.side_payment_share"
+    issues = _reform_issues(data) or ["<issue>"]
+    return combine(
+        "side-payments",
+        "A larger budget for the leading faction to share with its rivals buys more reform.",
+        "incentivizing the Taliban's leading faction to find ways in which its internal rivals "
+        "could benefit from these forms of cooperation",
+        "mechanism 7",
+        [
+            parameter_effect(
+                data,
+                f"reform_{i}_36m",
+                p,
+                "greater",
+                ["milestone"],
+                f"reform_{i}_36m under milestone, high vs low {p}",
+            )
+            for i in issues
+        ],
+    )
+
+
+def reforms_raise_legitimacy(data: VerdictData) -> Verdict:
+    """The package's reforms (and services) raise the government's legitimacy against no
+    package in the same worlds."""
+    return combine(
+        "legitimacy",
+        "The package's reforms raise the government's legitimacy.",
+        "a truly ethno-politically inclusive government that respects women's rights ... all "
+        "regional stakeholders should appreciate",
+        "mechanism 10",
+        [
+            policy_contrast(
+                data,
+                "legitimacy_final",
+                "milestone",
+                "no-package",
+                "greater",
+                "legitimacy_final, milestone vs no-package",
+            )
+        ],
+    )
+
+
+def attacks_abroad_alarm_neighbours(data: VerdictData) -> Verdict:
+    """Without a package (no military-technical scope, so attacks are what moves the
+    neighbours), a stronger ISKP at the start (``extremists.initial_strength``) means more
+    attacks abroad and higher peak tension in Pakistan and in Iran."""
+    p = "extremists.initial_strength"
+    outcomes = ("attacks_abroad_total", "tension_peak_pakistan", "tension_peak_iran")
+    return combine(
+        "attacks-abroad",
+        "The extremists' attacks abroad alarm Pakistan and Iran.",
+        "Pakistan and Iran also don't want Afghanistan to be riddled with ... terrorist threats",
+        "mechanism 12",
+        [
+            parameter_effect(
+                data, o, p, "greater", ["no-package"], f"{o} under no-package, high vs low {p}"
+            )
+            for o in outcomes
+        ],
+    )
+
+
+def too_early_to_tell(data: VerdictData) -> Verdict:
+    """Whether the milestone package is enough is undecided: the share of sampled worlds in
+    which it reaches every reform by month 36 is neither almost none nor almost all, with the
+    parameters that decide it; when the ensemble sampled the package's size (value levers),
+    a larger package must also reach the reforms more often."""
+    sized, levers = with_package_size(data)
+    share = world_share(
+        sized, REACH, "milestone", f"{REACH}: the milestone package reaches every reform in"
+    )
+    checks = [share]
+    if levers:
+        checks.append(
+            parameter_effect(
+                VerdictData(sized.runs, [p for p in sized.parameters if p not in levers]),
+                REACH,
+                SIZE,
+                "greater",
+                ["milestone"],
+                f"{REACH} under milestone, larger vs smaller {SIZE}",
+            )
+        )
+    elif share.status != NOT_ASSESSED:
+        share.note = (
+            "the package's size was not sampled (an ensemble with --levers samples "
+            "package.instruments.*.value), so whether more would be enough is not assessed"
+        )
+    return combine(
+        "enough",
+        "It is too early to tell whether the package is enough: it reaches the reforms in some "
+        "sampled worlds and not in others.",
+        "It's too early to tell whether this is enough ... or if even more forms of promised "
+        "cooperation are required",
+        "mechanism 13",
+        checks,
+    )
+
+
 RULES: tuple[Callable[[VerdictData], Verdict], ...] = (
     package_produces_reform,
     conditionality_beats_bribery,
@@ -576,6 +911,11 @@ RULES: tuple[Callable[[VerdictData], Verdict], ...] = (
     repair_thwarts_attacks,
     repair_does_not_alarm_neighbours,
     belt_of_tension,
+    buying_off_creates_spoilers,
+    side_payments_buy_reform,
+    reforms_raise_legitimacy,
+    attacks_abroad_alarm_neighbours,
+    too_early_to_tell,
 )
 
 
