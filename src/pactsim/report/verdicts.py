@@ -192,8 +192,8 @@ class CheckResult:
         if self.direction == "between":
             lo, hi = UNDECIDED
             out = (
-                f"{self.description}: {_fmt_diff(e, self.kind)} sampled worlds (undecided when "
-                f"the interval lies within {100 * lo:.0f}-{100 * hi:.0f}%) [{self.status}]"
+                f"{self.description}: {_fmt_diff(e, self.kind)} (undecided when the interval "
+                f"lies within {100 * lo:.0f}-{100 * hi:.0f}%) [{self.status}]"
             )
         else:
             out = f"{self.description}: {groups}; difference {_fmt_diff(e, self.kind)}"
@@ -247,7 +247,7 @@ def _fmt_est(e: Estimate, kind: str) -> str:
 
 def _fmt_diff(e: Estimate, kind: str) -> str:
     if kind == "share":
-        return f"{100 * e.value:.0f}% ({100 * e.low:.0f}-{100 * e.high:.0f}%) of n = {e.n}"
+        return f"{100 * e.value:.0f}% ({100 * e.low:.0f}-{100 * e.high:.0f}%) of n = {e.n} worlds"
     if kind == "probability":
         return f"{100 * e.value:+.1f} points ({100 * e.low:+.1f} to {100 * e.high:+.1f}), n = {e.n}"
     return f"{fmt_interval(e.value, e.low, e.high, sign=True)}, n = {e.n}"
@@ -874,7 +874,7 @@ def too_early_to_tell(data: VerdictData) -> Verdict:
     a larger package must also reach the reforms more often."""
     sized, levers = with_package_size(data)
     share = world_share(
-        sized, REACH, "milestone", f"{REACH}: the milestone package reaches every reform in"
+        sized, REACH, "milestone", f"{REACH} under milestone, share of sampled worlds"
     )
     checks = [share]
     if levers:
