@@ -14,7 +14,7 @@ known in advance (see EXPECTED).
   rises by 1000 fighters per unit of that share; each reform at month 36 rises by 100 (or 60)
   points per unit of package.side_payment_share; legitimacy_final is 0.05 higher;
 - tension_peak_pakistan and tension_peak_iran follow tension_peak_max, and nothing depends on
-  extremists.initial_strength (attacks abroad do not alarm anyone here);
+  extremists.recruits_per_active (attacks abroad do not alarm anyone here);
 - P(reached_all_36m) under milestone is 0.6 in every world: undecided, and no parameter decides it.
 """
 

@@ -15,7 +15,7 @@ from pactsim.report import verdicts as v
 POLICIES = ("no-package", "milestone", "bribery", "modern-systems", "reciprocal")
 PRINCIPLED = "factions.members.kandahar.principled_share"
 SIDE = "package.side_payment_share"
-STRENGTH = "extremists.initial_strength"
+RECRUITS = "extremists.recruits_per_active"
 RANGES = {
     "package.leverage": (0, 3),
     "extremists.sponsor_inflow": (0, 40),
@@ -23,7 +23,7 @@ RANGES = {
     "b.y": (0, 1),
     PRINCIPLED: (0.1, 0.6),
     SIDE: (0.1, 0.5),
-    STRENGTH: (2000, 5000),
+    RECRUITS: (3e-6, 5e-5),
 }
 PARAMS = tuple(RANGES)
 
@@ -307,12 +307,11 @@ def test_reforms_raise_legitimacy(gain, expected):
 )
 def test_attacks_abroad_alarm_pakistan_and_iran(alarm, expected):
     def attacks(pol, p, rng):
-        return 0.02 * p[STRENGTH] + rng.normal(0, 5)
+        return 2e6 * p[RECRUITS] + rng.normal(0, 5)  # 6-100 attacks
 
     def tension(sensitivity):
         def f(pol, p, rng):
-            hits = 0.02 * p[STRENGTH]  # 40-100 attacks
-            return sensitivity * alarm(p) * hits / 50 + rng.normal(0, 0.2)
+            return sensitivity * alarm(p) * 2e6 * p[RECRUITS] / 50 + rng.normal(0, 0.2)
 
         return f
 
@@ -326,8 +325,8 @@ def test_attacks_abroad_alarm_pakistan_and_iran(alarm, expected):
     out = v.attacks_abroad_alarm_neighbours(data)
     assert out.verdict == expected
     assert out.checks[0].status == "holds"
-    # 0.02 x (mean of U(2000, 5000) above its median minus below it) = 0.02 x 1500
-    assert out.checks[0].effect.value == pytest.approx(30, abs=3)
+    # 2e6 x (mean of U(3e-6, 5e-5) above its median minus below it) = 2e6 x 2.35e-5 = 47
+    assert out.checks[0].effect.value == pytest.approx(47, abs=3)
 
 
 # ------------------------------------------------------ too early to tell (mechanism 13)
@@ -451,7 +450,7 @@ def test_new_rules_skip_gracefully_when_the_store_lacks_what_they_need():
     data.runs["spoilers_final"] = 0.1
     data.runs["iskp_peak"] = 1.0
     data.runs["reform_inclusivity_36m"] = 1.0
-    data.parameters = [p for p in data.parameters if p not in (PRINCIPLED, SIDE, STRENGTH)]
+    data.parameters = [p for p in data.parameters if p not in (PRINCIPLED, SIDE, RECRUITS)]
     out = v.buying_off_creates_spoilers(data)
     assert out.verdict == f"not assessed: the ensemble did not sample '{PRINCIPLED}'"
     assert v.side_payments_buy_reform(data).verdict.endswith(f"did not sample '{SIDE}'")

@@ -849,9 +849,11 @@ def reforms_raise_legitimacy(data: VerdictData) -> Verdict:
 
 def attacks_abroad_alarm_neighbours(data: VerdictData) -> Verdict:
     """Without a package (no military-technical scope, so attacks are what moves the
-    neighbours), a stronger ISKP at the start (``extremists.initial_strength``) means more
-    attacks abroad and higher peak tension in Pakistan and in Iran."""
-    p = "extremists.initial_strength"
+    neighbours), faster recruitment (``extremists.recruits_per_active``: ISKP's recruits per
+    newly active citizen, the sampled parameter that moves its strength and attacks most and
+    reaches the neighbours only through those attacks) means more attacks abroad and higher
+    peak tension in Pakistan and in Iran."""
+    p = "extremists.recruits_per_active"
     outcomes = ("attacks_abroad_total", "tension_peak_pakistan", "tension_peak_iran")
     return combine(
         "attacks-abroad",
