@@ -20,7 +20,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
-DEMO_SAMPLES ?= 30
+DEMO_SAMPLES ?= 60
 DEMO_REPLICATIONS ?= 1
 
 ## demo: install pactsim, run the flagship scenario's policies, an ensemble and the report

@@ -209,7 +209,7 @@ def register(app: typer.Typer) -> None:
             title=f"{st.provenance()['scenario_name']}: {counts['stored']} of "
             f"{counts['expected']} runs (95% intervals)"
         )
-        rt.add_column("outcome")
+        rt.add_column("outcome", no_wrap=True)
         rt.add_column("better", style="dim")
         for n in names:
             rt.add_column(n, justify="right")
