@@ -22,16 +22,25 @@ def plot_runs(results: list[Any], path: str | Path, title: str = "") -> Path:
         ("Neighbours' tension", lambda s: [c for c in s.columns if c.startswith("tension_")]),
     ]
     fig, axes = plt.subplots(3, 2, figsize=(12, 10), sharex=True)
+    # colour = policy (the same in every panel), line style = series within a panel
     styles = ["-", "--", ":", "-."]
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, (label, cols) in zip(axes.flat, panels, strict=True):
         for i, res in enumerate(results):
             s = res.series
-            for col in cols(s):
+            for j, col in enumerate(cols(s)):
                 name = f"{res.policy or 'as written'}: {col}" if len(results) > 1 else col
-                ax.plot(s["month"], s[col], styles[i % len(styles)], label=name, lw=1.2)
+                ax.plot(
+                    s["month"],
+                    s[col],
+                    styles[j % len(styles)],
+                    label=name,
+                    lw=1.2,
+                    color=colours[i % len(colours)],
+                )
         ax.set_title(label, fontsize=10)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=6, loc="best")
+        ax.legend(fontsize=6, loc="best", ncol=2 if len(ax.lines) > 6 else 1)
     for ax in axes[-1]:
         ax.set_xlabel("month")
     fig.suptitle(title)
