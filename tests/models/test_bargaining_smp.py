@@ -371,8 +371,24 @@ def test_bad_arrays_are_input_errors() -> None:
         smp(cap, pos, np.full_like(sal, 0.9))
     with pytest.raises(InputError, match="non-finite"):
         smp(cap, np.where(pos > 50, np.nan, pos), sal)
-    with pytest.raises(InputError, match="batches are not vectorised"):
+    with pytest.raises(InputError, match="a batch needs capability"):
         smp(cap, pos[None], sal[None])
+
+
+def test_batch_equals_one_by_one() -> None:
+    problems = [_scenario(seed, 5, 2) for seed in (1, 2, 3)]
+    caps = np.stack([p[0] for p in problems])
+    poss = np.stack([p[1] for p in problems])
+    sals = np.stack([p[2] for p in problems])
+    batch = smp(caps, poss, sals)
+    assert batch.positions.shape[0] == 3 and batch.forecast.shape == (3, 2)
+    for b, (cap, pos, sal) in enumerate(problems):
+        one = smp(cap, pos, sal)
+        assert batch.turns[b] == one.turns
+        np.testing.assert_array_equal(batch.forecast[b], one.forecast)
+        np.testing.assert_array_equal(batch.positions[b, : one.turns + 1], one.positions)
+        # padded with the final state
+        np.testing.assert_array_equal(batch.positions[b, -1], one.positions[-1])
 
 
 # ------------------------------------------------------------------ reader

@@ -33,7 +33,7 @@ The run stops when a turn moves the actors by less than 2 % of the first turn's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -109,9 +109,11 @@ def smp(
 
     Args:
         capability: (A,) actor power, > 0, arbitrary units (KTAB "Power"/"Influence").
-        position: (A, D) advocated positions on the 0-100 scale. One scenario only: turn
-            counts and bargain queues differ between scenarios, so a batch (B, A, D) is not
-            vectorised; loop over scenarios instead.
+        position: (A, D) advocated positions on the 0-100 scale; or a batch (B, A, D) with
+            capability (B, A) and salience (B, A, D), run scenario by scenario (turn counts
+            and bargain queues differ between scenarios) and returned as one
+            :class:`SMPResult` whose arrays have a leading batch axis, histories padded with
+            each scenario's final state to the longest run, and ``turns`` an array (B,).
         salience: (A, D) saliences on 0-1 (KTAB's 0-100 divided by 100); each actor's sum
             in (0, 1].
         max_turns: largest number of turns (KTAB maxIter, default 100).
@@ -138,6 +140,8 @@ def smp(
             positions outside 0-100, saliences outside 0-1 or an actor's saliences summing
             to 0 or more than 1, or an unknown option.
     """
+    if np.ndim(position) == 3:
+        return _smp_batch(capability, position, salience, max_turns=max_turns, **options)
     cap, x0, sal = _check_inputs(capability, position, salience)
     opts, seed, min_turns, stop_ratio = _check_options(options)
     if int(max_turns) < 1:
@@ -192,7 +196,7 @@ def _check_inputs(
     if pos.ndim != 2:
         raise InputError(
             f"smp: position must be (actors, dimensions), got shape {pos.shape}; "
-            "batches are not vectorised, run one scenario per call"
+            "a batch is (B, actors, dimensions)"
         )
     n_act, n_dim = pos.shape
     if n_act < 2 or n_dim < 1:
@@ -473,3 +477,30 @@ def _actor_probs(x: np.ndarray, unq: np.ndarray, p: np.ndarray) -> np.ndarray:
     eq = _same_position(x)[:, unq]  # (A, U)
     last = eq.shape[1] - 1 - np.argmax(eq[:, ::-1], axis=1)
     return p[last]
+
+
+def _smp_batch(
+    capability: np.ndarray, position: np.ndarray, salience: np.ndarray, **kwargs: Any
+) -> SMPResult:
+    """Run :func:`smp` on each scenario of a batch and stack the results (see :func:`smp`)."""
+    cap, pos, sal = (np.asarray(a, dtype=float) for a in (capability, position, salience))
+    if cap.ndim != 2 or sal.shape != pos.shape or cap.shape != pos.shape[:2]:
+        raise InputError(
+            "smp: a batch needs capability (B, A), position (B, A, D) and salience (B, A, D); "
+            f"got {cap.shape}, {pos.shape} and {sal.shape}"
+        )
+    runs = [smp(cap[b], pos[b], sal[b], **kwargs) for b in range(pos.shape[0])]
+    longest = max(r.positions.shape[0] for r in runs)
+
+    def pad(a: np.ndarray) -> np.ndarray:
+        extra = longest - a.shape[0]
+        return np.concatenate([a, np.repeat(a[-1:], extra, axis=0)]) if extra else a
+
+    return SMPResult(
+        positions=np.stack([pad(r.positions) for r in runs]),
+        forecast=np.stack([r.forecast for r in runs]),
+        turns=np.array([r.turns for r in runs]),  # type: ignore[arg-type]
+        win_prob=np.stack([pad(r.win_prob) for r in runs]),
+        risk=np.stack([pad(r.risk) for r in runs]),
+        options=runs[0].options,
+    )
