@@ -7,6 +7,14 @@ A cop that moves updates two neighbourhoods; a citizen reads one cell. Cops are 
 fewer than citizens and actives are few outside outbursts, so the work per tick falls several
 times; the counts are the same integers a scan would give, so the model stays exact.
 
+Memory layout (what matters at 1000 x 1000, where agents act in random order and nearly every
+access misses the cache): each citizen's data sits in one 32-byte record (:data:`AGENT`), the
+field is uint32, occupancy int16 and the activation order int32. Cops find the citizen to
+arrest through per-cell lists of *active* citizens only, so a quiet citizen's move touches
+nothing but its own record and the occupancy of two cells. Only in the NetLogo variant can two
+free citizens share a cell; there each citizen carries a stamp of when it entered its cell and
+the actives of a cell are taken newest first (the order of a list of all citizens per cell).
+
 Every helper is written inline in the main loop: njit helpers taking arrays are called with
 reference counting in the hot loop (DESIGN 11). Updates of the field requested during an
 agent's turn are queued and applied at the end of the turn; this does not change what the
@@ -37,6 +45,19 @@ ROUND_HALF_EVEN = 2
 
 COP_UNIT = 1 << 16
 ACT_MASK = 0xFFFF
+
+#: one citizen: its cell (y, x), jail term left, state, hardship H(0) and risk aversion R
+AGENT = np.dtype(
+    [
+        ("y", np.int32),
+        ("x", np.int32),
+        ("jail", np.int32),
+        ("state", np.int8),
+        ("h0", np.float64),
+        ("risk", np.float64),
+    ],
+    align=True,
+)
 
 
 @njit(cache=True, nogil=True)
@@ -77,32 +98,60 @@ def field_add(field, y, x, delta, h, w, hw, r):
 
 @njit(cache=True, nogil=True)
 def build(
-    h, w, ay, ax, state, cy, cx, jail_blocks, hw1, r1, f1, hw2, r2, f2, actc, occ, head, nxt, prv
+    h,
+    w,
+    ag,
+    cops,
+    jail_blocks,
+    track,
+    hw1,
+    r1,
+    f1,
+    hw2,
+    r2,
+    f2,
+    actc,
+    occ,
+    ahead,
+    anext,
+    aprev,
+    stamp,
+    counter,
 ):
-    """Fill the fields, occupancy, active counts and cell lists from the agents."""
-    for c in range(cy.shape[0]):
-        field_add(f1, cy[c], cx[c], COP_UNIT, h, w, hw1, r1)
+    """Fill the fields, occupancy, active counts and active lists from the agents.
+
+    Stamps follow the citizens' index order, as if each were placed on its cell in turn."""
+    for c in range(cops.shape[0]):
+        field_add(f1, cops[c, 0], cops[c, 1], COP_UNIT, h, w, hw1, r1)
         if r2 != r1:
-            field_add(f2, cy[c], cx[c], COP_UNIT, h, w, hw2, r2)
-        occ[cy[c] * w + cx[c]] += 1
-    for i in range(ay.shape[0]):
-        cell = ay[i] * w + ax[i]
-        if state[i] == JAILED:
+            field_add(f2, cops[c, 0], cops[c, 1], COP_UNIT, h, w, hw2, r2)
+        occ[cops[c, 0] * w + cops[c, 1]] += 1
+    nxt_stamp = counter[0]
+    for i in range(ag.shape[0]):
+        y = ag[i].y
+        x = ag[i].x
+        cell = y * w + x
+        anext[i] = -1
+        aprev[i] = -1
+        if ag[i].state == JAILED:
             if jail_blocks:
                 occ[cell] += 1
             continue
         occ[cell] += 1
-        j = head[cell]
-        nxt[i] = j
-        prv[i] = -1
-        if j >= 0:
-            prv[j] = i
-        head[cell] = i
-        if state[i] == ACTIVE:
+        if track:
+            stamp[i] = nxt_stamp
+            nxt_stamp += 1
+        if ag[i].state == ACTIVE:
             actc[cell] += 1
-            field_add(f1, ay[i], ax[i], 1, h, w, hw1, r1)
+            j = ahead[cell]
+            anext[i] = j
+            if j >= 0:
+                aprev[j] = i
+            ahead[cell] = i
+            field_add(f1, y, x, 1, h, w, hw1, r1)
             if r2 != r1:
-                field_add(f2, ay[i], ax[i], 1, h, w, hw2, r2)
+                field_add(f2, y, x, 1, h, w, hw2, r2)
+    counter[0] = nxt_stamp
 
 
 @njit(cache=True, nogil=True)
@@ -128,21 +177,17 @@ def advance_kernel(
     movement,
     threshold,
     max_jail,
-    ay,
-    ax,
-    h0,
-    risk,
-    state,
-    jail,
-    cy,
-    cx,
+    ag,
+    cops,
     f1,
     f2,
     actc,
     occ,
-    head,
-    nxt,
-    prv,
+    ahead,
+    anext,
+    aprev,
+    stamp,
+    counter,
     order,
     leg,
     hard,
@@ -160,11 +205,13 @@ def advance_kernel(
     Radius r1 (field f1) is the citizens' vision, r2 (field f2) the cops'; when they are equal
     f2 is not maintained and f1 serves both.
     """
-    n_cit = ay.shape[0]
+    n_cit = ag.shape[0]
     n = order.shape[0]
     n_cells = h * w
     jail_hi = max_jail + 1 if jail_inclusive else max_jail
     two = r2 != r1
+    track = jail_mode == JAIL_NETLOGO  # only there can two free citizens share a cell
+    nxt_stamp = counter[0]
     n_regions_cells = region.shape[0]
     qy = np.empty(8, dtype=np.int64)
     qx = np.empty(8, dtype=np.int64)
@@ -184,35 +231,31 @@ def advance_kernel(
             c = idx - n_cit
             st = QUIET
             if is_cit:
-                st = state[i]
+                st = ag[i].state
                 if st == JAILED:
                     if jail_mode != JAIL_MESA:
                         continue
-                    if jail[i] > 0:
-                        jail[i] -= 1
+                    if ag[i].jail > 0:
+                        ag[i].jail -= 1
                         continue
                     # Mesa: the term is over at this activation; the citizen decides now
-                    cell = ay[i] * w + ax[i]
-                    j = head[cell]
-                    nxt[i] = j
-                    prv[i] = -1
-                    if j >= 0:
-                        prv[j] = i
-                    head[cell] = i
-                    state[i] = QUIET
+                    ag[i].state = QUIET
+                    if track:
+                        stamp[i] = nxt_stamp
+                        nxt_stamp += 1
             for phase in range(2):
                 if (phase == 0) == move_first:
                     # ---------------------------------------------------------------- move
                     if is_cit and not movement:
                         continue
                     if is_cit:
-                        y = ay[i]
-                        x = ax[i]
+                        y = np.int64(ag[i].y)
+                        x = np.int64(ag[i].x)
                         ody = ody1
                         odx = odx1
                     else:
-                        y = cy[c]
-                        x = cx[c]
+                        y = np.int64(cops[c, 0])
+                        x = np.int64(cops[c, 1])
                         ody = ody2
                         odx = odx2
                     no = ody.shape[0]
@@ -255,24 +298,27 @@ def advance_kernel(
                     occ[old] -= 1
                     occ[dest] += 1
                     if is_cit:
-                        # unlink from the old cell, link into the new one
-                        if prv[i] >= 0:
-                            nxt[prv[i]] = nxt[i]
-                        else:
-                            head[old] = nxt[i]
-                        if nxt[i] >= 0:
-                            prv[nxt[i]] = prv[i]
-                        j = head[dest]
-                        nxt[i] = j
-                        prv[i] = -1
-                        if j >= 0:
-                            prv[j] = i
-                        head[dest] = i
-                        ay[i] = ny
-                        ax[i] = nx
-                        if state[i] == ACTIVE:
+                        ag[i].y = ny
+                        ag[i].x = nx
+                        if track:
+                            stamp[i] = nxt_stamp
+                            nxt_stamp += 1
+                        if ag[i].state == ACTIVE:
                             actc[old] -= 1
                             actc[dest] += 1
+                            # move in the lists of actives
+                            if aprev[i] >= 0:
+                                anext[aprev[i]] = anext[i]
+                            else:
+                                ahead[old] = anext[i]
+                            if anext[i] >= 0:
+                                aprev[anext[i]] = aprev[i]
+                            j = ahead[dest]
+                            anext[i] = j
+                            aprev[i] = -1
+                            if j >= 0:
+                                aprev[j] = i
+                            ahead[dest] = i
                             qy[nq] = y
                             qx[nq] = x
                             qd[nq] = -1
@@ -281,8 +327,8 @@ def advance_kernel(
                             qd[nq + 1] = 1
                             nq += 2
                     else:
-                        cy[c] = ny
-                        cx[c] = nx
+                        cops[c, 0] = ny
+                        cops[c, 1] = nx
                         qy[nq] = y
                         qx[nq] = x
                         qd[nq] = -COP_UNIT
@@ -292,21 +338,22 @@ def advance_kernel(
                         nq += 2
                 elif is_cit:
                     # ------------------------------------------------------ decide (rule A)
-                    y = ay[i]
-                    x = ax[i]
+                    y = np.int64(ag[i].y)
+                    x = np.int64(ag[i].x)
                     cell = y * w + x
-                    s = f1[cell]
-                    cops = s >> 16
+                    s = np.int64(f1[cell])
+                    ncop = s >> 16
                     act = s & ACT_MASK
-                    if not count_own and state[i] == ACTIVE:
+                    cur = ag[i].state
+                    if not count_own and cur == ACTIVE:
                         act -= 1
                     a = act + 1
                     if rounding == ROUND_NONE:
-                        q = cops / a
+                        q = ncop / a
                     elif rounding == ROUND_FLOOR:
-                        q = float(cops // a)
+                        q = float(ncop // a)
                     else:
-                        q = np.rint(cops / a)
+                        q = np.rint(ncop / a)
                     p = 1.0 - np.exp(-k * q)
                     if per_agent:
                         g = i
@@ -314,32 +361,46 @@ def advance_kernel(
                         g = region[cell]
                     else:
                         g = 0
-                    hh = h0[i] * hard[t, g]
+                    hh = ag[i].h0 * hard[t, g]
                     if hh > 1.0:
                         hh = 1.0
                     griev = hh * (1.0 - leg[t, g])
-                    if griev - risk[i] * p > threshold:
-                        if state[i] != ACTIVE:
-                            state[i] = ACTIVE
+                    if griev - ag[i].risk * p > threshold:
+                        if cur != ACTIVE:
+                            ag[i].state = ACTIVE
                             actc[cell] += 1
+                            j = ahead[cell]
+                            anext[i] = j
+                            aprev[i] = -1
+                            if j >= 0:
+                                aprev[j] = i
+                            ahead[cell] = i
                             qy[nq] = y
                             qx[nq] = x
                             qd[nq] = 1
                             nq += 1
                             if st != ACTIVE:
                                 newly += 1
-                    elif state[i] == ACTIVE:
-                        state[i] = QUIET
+                    elif cur == ACTIVE:
+                        ag[i].state = QUIET
                         actc[cell] -= 1
+                        if aprev[i] >= 0:
+                            anext[aprev[i]] = anext[i]
+                        else:
+                            ahead[cell] = anext[i]
+                        if anext[i] >= 0:
+                            aprev[anext[i]] = aprev[i]
+                        anext[i] = -1
+                        aprev[i] = -1
                         qy[nq] = y
                         qx[nq] = x
                         qd[nq] = -1
                         nq += 1
                 else:
                     # ------------------------------------------------------- arrest (rule C)
-                    y = cy[c]
-                    x = cx[c]
-                    na = (f2[y * w + x] if two else f1[y * w + x]) & ACT_MASK
+                    y = np.int64(cops[c, 0])
+                    x = np.int64(cops[c, 1])
+                    na = np.int64(f2[y * w + x] if two else f1[y * w + x]) & ACT_MASK
                     if na == 0:
                         continue
                     target = np.random.randint(0, na)
@@ -353,59 +414,70 @@ def advance_kernel(
                         if target >= an:
                             target -= an
                             continue
-                        j = head[cc]
-                        while j >= 0:
-                            if state[j] == ACTIVE:
-                                if target == 0:
+                        if an == 1 or not track:
+                            j = ahead[cc]
+                            for _ in range(target):
+                                j = anext[j]
+                            suspect = j
+                        else:
+                            # newest arrival on the cell first: the rank of j is the number
+                            # of actives on the cell that entered it after j
+                            j = ahead[cc]
+                            while j >= 0:
+                                rank = 0
+                                j2 = ahead[cc]
+                                while j2 >= 0:
+                                    if stamp[j2] > stamp[j]:
+                                        rank += 1
+                                    j2 = anext[j2]
+                                if rank == target:
                                     suspect = j
                                     break
-                                target -= 1
-                            j = nxt[j]
+                                j = anext[j]
                         break
                     j = suspect
-                    jcell = ay[j] * w + ax[j]
+                    jy = np.int64(ag[j].y)
+                    jx = np.int64(ag[j].x)
+                    jcell = jy * w + jx
                     actc[jcell] -= 1
-                    qy[nq] = ay[j]
-                    qx[nq] = ax[j]
+                    if aprev[j] >= 0:
+                        anext[aprev[j]] = anext[j]
+                    else:
+                        ahead[jcell] = anext[j]
+                    if anext[j] >= 0:
+                        aprev[anext[j]] = aprev[j]
+                    anext[j] = -1
+                    aprev[j] = -1
+                    qy[nq] = jy
+                    qx[nq] = jx
                     qd[nq] = -1
                     nq += 1
                     term = np.random.randint(0, jail_hi) if jail_hi > 0 else 0
-                    leaves = True
                     if jail_mode == JAIL_NETLOGO:
                         if term > 0:
-                            state[j] = JAILED
-                            jail[j] = term
+                            ag[j].state = JAILED
+                            ag[j].jail = term
                             occ[jcell] -= 1
                         else:
-                            state[j] = QUIET
-                            leaves = False
+                            ag[j].state = QUIET
                         # the cop moves onto the arrestee's patch
                         if jcell != y * w + x:
                             occ[y * w + x] -= 1
                             occ[jcell] += 1
-                            cy[c] = ay[j]
-                            cx[c] = ax[j]
+                            cops[c, 0] = jy
+                            cops[c, 1] = jx
                             qy[nq] = y
                             qx[nq] = x
                             qd[nq] = -COP_UNIT
-                            qy[nq + 1] = ay[j]
-                            qx[nq + 1] = ax[j]
+                            qy[nq + 1] = jy
+                            qx[nq + 1] = jx
                             qd[nq + 1] = COP_UNIT
                             nq += 2
                     else:
-                        state[j] = JAILED
-                        jail[j] = term
+                        ag[j].state = JAILED
+                        ag[j].jail = term
                         if jail_mode == JAIL_PAPER:
                             occ[jcell] -= 1
-                    if leaves:
-                        if prv[j] >= 0:
-                            nxt[prv[j]] = nxt[j]
-                        else:
-                            head[jcell] = nxt[j]
-                        if nxt[j] >= 0:
-                            prv[nxt[j]] = prv[j]
-                        nxt[j] = -1
-                        prv[j] = -1
             # ---------------------------------------------- apply the queued field updates
             for u in range(nq):
                 uy = qy[u]
@@ -442,65 +514,53 @@ def advance_kernel(
                             x1 = w - 1
                         for xx in range(x0, x1 + 1):
                             fld[base + xx] += d
-        # ------------------------------------------------ end of tick: jail on the clock
-        if jail_mode == JAIL_NETLOGO:
-            for i in range(n_cit):
-                if state[i] == JAILED:
-                    jail[i] -= 1
-                    if jail[i] <= 0:
-                        jail[i] = 0
-                        state[i] = QUIET
-                        cell = ay[i] * w + ax[i]
-                        occ[cell] += 1
-                        j = head[cell]
-                        nxt[i] = j
-                        prv[i] = -1
-                        if j >= 0:
-                            prv[j] = i
-                        head[cell] = i
-        elif jail_mode == JAIL_PAPER:
-            for i in range(n_cit):
-                if state[i] == JAILED:
-                    if jail[i] > 0:
-                        jail[i] -= 1
-                        continue
-                    cell = -1
-                    for _ in range(64):
-                        cc = np.random.randint(0, n_cells)
-                        if occ[cc] == 0:
-                            cell = cc
-                            break
-                    if cell < 0:
-                        cnt = 0
-                        for cc in range(n_cells):
-                            if occ[cc] == 0:
-                                cnt += 1
-                        if cnt == 0:
-                            continue
-                        rr = np.random.randint(0, cnt)
-                        for cc in range(n_cells):
-                            if occ[cc] == 0:
-                                if rr == 0:
-                                    cell = cc
-                                    break
-                                rr -= 1
-                    state[i] = QUIET
-                    ay[i] = cell // w
-                    ax[i] = cell - ay[i] * w
-                    occ[cell] += 1
-                    j = head[cell]
-                    nxt[i] = j
-                    prv[i] = -1
-                    if j >= 0:
-                        prv[j] = i
-                    head[cell] = i
-        # ------------------------------------------------------------------ counts
+        # ------------------------- end of tick: jail on the clock, then the counts, one pass
         cq = 0
         ca = 0
         cj = 0
         ct = 0
         for i in range(n_cit):
-            st = state[i]
+            if ag[i].state == JAILED:
+                if jail_mode == JAIL_NETLOGO:
+                    ag[i].jail -= 1
+                    if ag[i].jail <= 0:
+                        ag[i].jail = 0
+                        ag[i].state = QUIET
+                        occ[ag[i].y * w + ag[i].x] += 1
+                        stamp[i] = nxt_stamp
+                        nxt_stamp += 1
+                elif jail_mode == JAIL_PAPER:
+                    if ag[i].jail > 0:
+                        ag[i].jail -= 1
+                    else:
+                        cell = -1
+                        for _ in range(64):
+                            cc = np.random.randint(0, n_cells)
+                            if occ[cc] == 0:
+                                cell = cc
+                                break
+                        if cell < 0:
+                            cnt = 0
+                            for cc in range(n_cells):
+                                if occ[cc] == 0:
+                                    cnt += 1
+                            if cnt > 0:
+                                rr = np.random.randint(0, cnt)
+                                for cc in range(n_cells):
+                                    if occ[cc] == 0:
+                                        if rr == 0:
+                                            cell = cc
+                                            break
+                                        rr -= 1
+                        if cell >= 0:
+                            ag[i].state = QUIET
+                            ag[i].y = cell // w
+                            ag[i].x = cell - (cell // w) * w
+                            occ[cell] += 1
+                            if track:
+                                stamp[i] = nxt_stamp
+                                nxt_stamp += 1
+            st = ag[i].state
             if st == ACTIVE:
                 ca += 1
             elif st == JAILED:
@@ -510,10 +570,10 @@ def advance_kernel(
                 if per_agent:
                     g = i
                 elif n_regions_cells > 1:
-                    g = region[ay[i] * w + ax[i]]
+                    g = region[ag[i].y * w + ag[i].x]
                 else:
                     g = 0
-                hh = h0[i] * hard[t, g]
+                hh = ag[i].h0 * hard[t, g]
                 if hh > 1.0:
                     hh = 1.0
                 if hh * (1.0 - leg[t, g]) > threshold:
@@ -523,3 +583,4 @@ def advance_kernel(
         out_j[t] = cj
         out_new[t] = newly
         out_tension[t] = ct
+    counter[0] = nxt_stamp

@@ -119,15 +119,16 @@ class CivilViolence:
         n_cit = cit_cells.size
         self.n_citizens = int(n_cit)
         self.n_cops = int(cop_cells.size)
-        self.hardship = rng.random(n_cit)
-        self.risk_aversion = rng.random(n_cit)
-        self.ay = (cit_cells // w).astype(np.int64)
-        self.ax = (cit_cells % w).astype(np.int64)
-        self.cy = (cop_cells // w).astype(np.int64)
-        self.cx = (cop_cells % w).astype(np.int64)
-        self.state = np.zeros(n_cit, dtype=np.int8)
-        self.jail = np.zeros(n_cit, dtype=np.int64)
-        self.order = np.arange(n_cit + self.n_cops, dtype=np.int64)
+        self.agents = np.zeros(n_cit, dtype=kn.AGENT)
+        self.agents["h0"] = rng.random(n_cit)
+        self.agents["risk"] = rng.random(n_cit)
+        self.agents["y"] = cit_cells // w
+        self.agents["x"] = cit_cells % w
+        self.cops = np.empty((self.n_cops, 2), dtype=np.int32)
+        self.cops[:, 0] = cop_cells // w
+        self.cops[:, 1] = cop_cells % w
+        self.order = np.arange(n_cit + self.n_cops, dtype=np.int32)
+        self._stamp_counter = np.zeros(1, dtype=np.int64)
         self.region = np.zeros(1, dtype=np.int64)
         self.per_agent = False
         self._region_tables: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
@@ -139,24 +140,24 @@ class CivilViolence:
         p = self.params
         h, w = p.height, p.width
         cells = h * w
-        self.f1 = np.zeros(cells, dtype=np.int64)
-        self.f2 = np.zeros(cells if self.cop_vision != p.vision else 1, dtype=np.int64)
+        self.f1 = np.zeros(cells, dtype=np.uint32)
+        self.f2 = np.zeros(cells if self.cop_vision != p.vision else 1, dtype=np.uint32)
         self.actc = np.zeros(cells, dtype=np.int32)
-        self.occ = np.zeros(cells, dtype=np.int32)
-        self.head = np.full(cells, -1, dtype=np.int64)
-        self.nxt = np.full(self.n_citizens, -1, dtype=np.int64)
-        self.prv = np.full(self.n_citizens, -1, dtype=np.int64)
+        self.occ = np.zeros(cells, dtype=np.int16)
+        self.ahead = np.full(cells, -1, dtype=np.int32)
+        self.anext = np.full(self.n_citizens, -1, dtype=np.int32)
+        self.aprev = np.full(self.n_citizens, -1, dtype=np.int32)
+        track = self._sem.jail == "netlogo"
+        self.stamp = np.zeros(self.n_citizens if track else 1, dtype=np.int64)
         hw1, _, _ = self._geometry(p.vision)
         hw2, _, _ = self._geometry(self.cop_vision)
         kn.build(
             h,
             w,
-            self.ay,
-            self.ax,
-            self.state,
-            self.cy,
-            self.cx,
+            self.agents,
+            self.cops,
             self._sem.jail == "mesa",
+            track,
             hw1,
             p.vision,
             self.f1,
@@ -165,9 +166,11 @@ class CivilViolence:
             self.f2,
             self.actc,
             self.occ,
-            self.head,
-            self.nxt,
-            self.prv,
+            self.ahead,
+            self.anext,
+            self.aprev,
+            self.stamp,
+            self._stamp_counter,
         )
 
     def _geometry(self, radius: int) -> tuple[Any, ...]:
@@ -175,6 +178,71 @@ class CivilViolence:
             shape = self._sem.neighbourhood
             self._geom[radius] = (half_widths(radius, shape), *offsets(radius, shape))
         return self._geom[radius]
+
+    # ------------------------------------------ views of the packed agent data
+    @property
+    def ay(self) -> NDArray[np.int32]:
+        """Citizens' rows (a view of :attr:`agents`)."""
+        return self.agents["y"]
+
+    @ay.setter
+    def ay(self, value: ArrayLike) -> None:
+        self.agents["y"] = value
+
+    @property
+    def ax(self) -> NDArray[np.int32]:
+        """Citizens' columns."""
+        return self.agents["x"]
+
+    @ax.setter
+    def ax(self, value: ArrayLike) -> None:
+        self.agents["x"] = value
+
+    @property
+    def state(self) -> NDArray[np.int8]:
+        """Citizens' states: 0 quiet, 1 active, 2 jailed."""
+        return self.agents["state"]
+
+    @state.setter
+    def state(self, value: ArrayLike) -> None:
+        self.agents["state"] = value
+
+    @property
+    def jail(self) -> NDArray[np.int32]:
+        """Ticks of jail left (Mesa and NetLogo variants) or still to serve (paper)."""
+        return self.agents["jail"]
+
+    @jail.setter
+    def jail(self, value: ArrayLike) -> None:
+        self.agents["jail"] = value
+
+    @property
+    def hardship(self) -> NDArray[np.float64]:
+        """Citizens' hardship H(0) ~ U(0, 1), before any multiplier."""
+        return self.agents["h0"]
+
+    @property
+    def risk_aversion(self) -> NDArray[np.float64]:
+        """Citizens' risk aversion R ~ U(0, 1)."""
+        return self.agents["risk"]
+
+    @property
+    def cy(self) -> NDArray[np.int32]:
+        """Cops' rows (a view of :attr:`cops`)."""
+        return self.cops[:, 0]
+
+    @cy.setter
+    def cy(self, value: ArrayLike) -> None:
+        self.cops[:, 0] = value
+
+    @property
+    def cx(self) -> NDArray[np.int32]:
+        """Cops' columns."""
+        return self.cops[:, 1]
+
+    @cx.setter
+    def cx(self, value: ArrayLike) -> None:
+        self.cops[:, 1] = value
 
     # --------------------------------------------------------------- extensions
     def set_regions(self, regions: ArrayLike | None) -> None:
@@ -329,21 +397,17 @@ class CivilViolence:
             p.movement,
             float(p.threshold),
             int(p.max_jail),
-            self.ay,
-            self.ax,
-            self.hardship,
-            self.risk_aversion,
-            self.state,
-            self.jail,
-            self.cy,
-            self.cx,
+            self.agents,
+            self.cops,
             self.f1,
             self.f2,
             self.actc,
             self.occ,
-            self.head,
-            self.nxt,
-            self.prv,
+            self.ahead,
+            self.anext,
+            self.aprev,
+            self.stamp,
+            self._stamp_counter,
             self.order,
             leg,
             hard,
@@ -461,8 +525,7 @@ def remove_cops(model: CivilViolence, count: int) -> None:
     count = min(count, model.n_cops)
     rng = np.random.default_rng(np.random.SeedSequence([model.seed, 0xC0B5, model.tick]))
     keep = np.sort(rng.permutation(model.n_cops)[count:])
-    model.cy = np.ascontiguousarray(model.cy[keep])
-    model.cx = np.ascontiguousarray(model.cx[keep])
+    model.cops = np.ascontiguousarray(model.cops[keep])
     model.n_cops = int(keep.size)
-    model.order = np.arange(model.n_citizens + model.n_cops, dtype=np.int64)
+    model.order = np.arange(model.n_citizens + model.n_cops, dtype=np.int32)
     model._build_grid()
