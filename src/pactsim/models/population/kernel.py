@@ -112,6 +112,7 @@ def build(
     f2,
     actc,
     occ,
+    busy,
     ahead,
     anext,
     aprev,
@@ -152,6 +153,11 @@ def build(
             if r2 != r1:
                 field_add(f2, y, x, 1, h, w, hw2, r2)
     counter[0] = nxt_stamp
+    one = np.uint64(1)
+    busy[:] = 0
+    for cell in range(occ.shape[0]):
+        if occ[cell] != 0:
+            busy[cell >> 6] |= one << np.uint64(cell & 63)
 
 
 @njit(cache=True, nogil=True)
@@ -183,6 +189,7 @@ def advance_kernel(
     f2,
     actc,
     occ,
+    busy,
     ahead,
     anext,
     aprev,
@@ -213,6 +220,7 @@ def advance_kernel(
     track = jail_mode == JAIL_NETLOGO  # only there can two free citizens share a cell
     nxt_stamp = counter[0]
     n_regions_cells = region.shape[0]
+    one = np.uint64(1)
     qy = np.empty(8, dtype=np.int64)
     qx = np.empty(8, dtype=np.int64)
     qd = np.empty(8, dtype=np.int64)
@@ -272,20 +280,21 @@ def advance_kernel(
                             xx += w
                         elif xx >= w:
                             xx -= w
-                        if occ[yy * w + xx] == 0:
-                            dest = yy * w + xx
+                        cc = yy * w + xx
+                        if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
+                            dest = cc
                             break
                     if dest < 0:
                         cnt = 0
                         for jj in range(no):
                             cc = ((y + ody[jj]) % h) * w + (x + odx[jj]) % w
-                            if occ[cc] == 0:
+                            if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                 cnt += 1
                         if cnt > 0:
                             rr = np.random.randint(0, cnt)
                             for jj in range(no):
                                 cc = ((y + ody[jj]) % h) * w + (x + odx[jj]) % w
-                                if occ[cc] == 0:
+                                if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                     if rr == 0:
                                         dest = cc
                                         break
@@ -296,7 +305,10 @@ def advance_kernel(
                     ny = dest // w
                     nx = dest - ny * w
                     occ[old] -= 1
+                    if occ[old] == 0:
+                        busy[(old) >> 6] &= ~(one << np.uint64((old) & 63))
                     occ[dest] += 1
+                    busy[(dest) >> 6] |= one << np.uint64((dest) & 63)
                     if is_cit:
                         ag[i].y = ny
                         ag[i].x = nx
@@ -458,12 +470,17 @@ def advance_kernel(
                             ag[j].state = JAILED
                             ag[j].jail = term
                             occ[jcell] -= 1
+                            if occ[jcell] == 0:
+                                busy[(jcell) >> 6] &= ~(one << np.uint64((jcell) & 63))
                         else:
                             ag[j].state = QUIET
                         # the cop moves onto the arrestee's patch
                         if jcell != y * w + x:
                             occ[y * w + x] -= 1
+                            if occ[y * w + x] == 0:
+                                busy[(y * w + x) >> 6] &= ~(one << np.uint64((y * w + x) & 63))
                             occ[jcell] += 1
+                            busy[(jcell) >> 6] |= one << np.uint64((jcell) & 63)
                             cops[c, 0] = jy
                             cops[c, 1] = jx
                             qy[nq] = y
@@ -478,6 +495,8 @@ def advance_kernel(
                         ag[j].jail = term
                         if jail_mode == JAIL_PAPER:
                             occ[jcell] -= 1
+                            if occ[jcell] == 0:
+                                busy[(jcell) >> 6] &= ~(one << np.uint64((jcell) & 63))
             # ---------------------------------------------- apply the queued field updates
             for u in range(nq):
                 uy = qy[u]
@@ -526,7 +545,9 @@ def advance_kernel(
                     if ag[i].jail <= 0:
                         ag[i].jail = 0
                         ag[i].state = QUIET
-                        occ[ag[i].y * w + ag[i].x] += 1
+                        cell = np.int64(ag[i].y) * w + ag[i].x
+                        occ[cell] += 1
+                        busy[(cell) >> 6] |= one << np.uint64((cell) & 63)
                         stamp[i] = nxt_stamp
                         nxt_stamp += 1
                 elif jail_mode == JAIL_PAPER:
@@ -536,18 +557,18 @@ def advance_kernel(
                         cell = -1
                         for _ in range(64):
                             cc = np.random.randint(0, n_cells)
-                            if occ[cc] == 0:
+                            if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                 cell = cc
                                 break
                         if cell < 0:
                             cnt = 0
                             for cc in range(n_cells):
-                                if occ[cc] == 0:
+                                if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                     cnt += 1
                             if cnt > 0:
                                 rr = np.random.randint(0, cnt)
                                 for cc in range(n_cells):
-                                    if occ[cc] == 0:
+                                    if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                         if rr == 0:
                                             cell = cc
                                             break
@@ -557,6 +578,7 @@ def advance_kernel(
                             ag[i].y = cell // w
                             ag[i].x = cell - (cell // w) * w
                             occ[cell] += 1
+                            busy[(cell) >> 6] |= one << np.uint64((cell) & 63)
                             if track:
                                 stamp[i] = nxt_stamp
                                 nxt_stamp += 1

@@ -144,6 +144,7 @@ class CivilViolence:
         self.f2 = np.zeros(cells if self.cop_vision != p.vision else 1, dtype=np.uint32)
         self.actc = np.zeros(cells, dtype=np.int32)
         self.occ = np.zeros(cells, dtype=np.int16)
+        self.busy = np.zeros((cells + 63) // 64, dtype=np.uint64)  # bit c: occ[c] > 0
         self.ahead = np.full(cells, -1, dtype=np.int32)
         self.anext = np.full(self.n_citizens, -1, dtype=np.int32)
         self.aprev = np.full(self.n_citizens, -1, dtype=np.int32)
@@ -166,6 +167,7 @@ class CivilViolence:
             self.f2,
             self.actc,
             self.occ,
+            self.busy,
             self.ahead,
             self.anext,
             self.aprev,
@@ -403,6 +405,7 @@ class CivilViolence:
             self.f2,
             self.actc,
             self.occ,
+            self.busy,
             self.ahead,
             self.anext,
             self.aprev,
