@@ -143,8 +143,11 @@ class CivilViolence:
         self.f1 = np.zeros(cells, dtype=np.uint32)
         self.f2 = np.zeros(cells if self.cop_vision != p.vision else 1, dtype=np.uint32)
         self.actc = np.zeros(cells, dtype=np.int32)
-        self.occ = np.zeros(cells, dtype=np.int16)
-        self.busy = np.zeros((cells + 63) // 64, dtype=np.uint64)  # bit c: occ[c] > 0
+        # occupancy: bit c of busy says a cell holds someone, bit c of multi that it holds
+        # more than one (NetLogo variant only), and then occn[c] says how many
+        self.occn = np.zeros(cells, dtype=np.int16)
+        self.busy = np.zeros((cells + 63) // 64, dtype=np.uint64)
+        self.multi = np.zeros((cells + 63) // 64, dtype=np.uint64)
         self.ahead = np.full(cells, -1, dtype=np.int32)
         self.anext = np.full(self.n_citizens, -1, dtype=np.int32)
         self.aprev = np.full(self.n_citizens, -1, dtype=np.int32)
@@ -166,8 +169,9 @@ class CivilViolence:
             self.cop_vision,
             self.f2,
             self.actc,
-            self.occ,
+            self.occn,
             self.busy,
+            self.multi,
             self.ahead,
             self.anext,
             self.aprev,
@@ -245,6 +249,14 @@ class CivilViolence:
     @cx.setter
     def cx(self, value: ArrayLike) -> None:
         self.cops[:, 1] = value
+
+    @property
+    def occ(self) -> NDArray[np.int16]:
+        """Agents that block each cell (cops, free citizens, and jailed ones in Mesa)."""
+        cells = self.params.height * self.params.width
+        bits = np.unpackbits(self.busy.view(np.uint8), bitorder="little")[:cells]
+        many = np.unpackbits(self.multi.view(np.uint8), bitorder="little")[:cells]
+        return np.where(many == 1, self.occn, bits).astype(np.int16)
 
     # --------------------------------------------------------------- extensions
     def set_regions(self, regions: ArrayLike | None) -> None:
@@ -404,8 +416,9 @@ class CivilViolence:
             self.f1,
             self.f2,
             self.actc,
-            self.occ,
+            self.occn,
             self.busy,
+            self.multi,
             self.ahead,
             self.anext,
             self.aprev,
