@@ -35,14 +35,18 @@ def frame(
     reps: int = 2,
     seed: int = 1,
     extra: dict[str, tuple[float, float]] | None = None,
+    tie=None,
 ) -> v.VerdictData:
     """Runs of every policy in sampled worlds; ``value(policy, world params, rng)`` gives the
     outcome (``outcome`` may instead map several outcome names to such functions); ``extra``
-    adds sampled parameters with their ranges."""
+    adds sampled parameters with their ranges; ``tie(worlds, rng)`` may rewrite the sampled
+    worlds (to correlate parameters by construction)."""
     outcomes = outcome if isinstance(outcome, dict) else {outcome: value}
     ranges = {**RANGES, **(extra or {})}
     rng = np.random.default_rng(seed)
     worlds = pd.DataFrame({k: rng.uniform(lo, hi, n_worlds) for k, (lo, hi) in ranges.items()})
+    if tie is not None:
+        tie(worlds, rng)
     rows = []
     for w in range(n_worlds):
         p = worlds.iloc[w].to_dict()
@@ -234,18 +238,24 @@ def test_spoilers_from_the_principled_share_feed_the_extremists(extra, expected)
 
 
 def test_contrast_split_removes_each_worlds_baseline():
-    """The same package effect measured on raw outcomes is lost in the worlds' spread, while
-    the paired split finds it (the reason contrast_split exists)."""
+    """The same package effect measured on raw outcomes is lost in the worlds' spread (from a
+    factor that was not sampled, so no adjustment can remove it), while the paired split finds
+    it (the reason contrast_split exists)."""
 
     def iskp(pol, p, rng):
-        base = 2000 + 6000 * p["a.x"]
+        base = 2000 + 6000 * p["hidden"]
         return base + (400 * p[PRINCIPLED] if package_on(pol) else 0) + rng.normal(0, 20)
 
-    data = frame("iskp_peak", iskp, n_worlds=60)
+    data = frame("iskp_peak", iskp, n_worlds=60, seed=2, extra={"hidden": (0, 1)})
+    data.parameters.remove("hidden")
     paired = v.contrast_split(data, "iskp_peak", "milestone", "no-package", PRINCIPLED, "greater")
     raw = v.parameter_effect(data, "iskp_peak", PRINCIPLED, "greater", ["milestone"])
     assert paired.status == "holds" and raw.status == "null"
-    assert paired.effect.value == pytest.approx(100, abs=15)
+    # 400 x (mean of the share above its median minus below it in this sample; about 100)
+    w = data.runs.drop_duplicates("world")[PRINCIPLED]
+    expected = 400 * (w[w > w.median()].mean() - w[w <= w.median()].mean())
+    assert paired.effect.low < expected < paired.effect.high
+    assert paired.effect.value == pytest.approx(expected, abs=15)
 
 
 # ---------------------------------------------------- side payments (mechanism 7)
@@ -461,3 +471,143 @@ def test_new_rules_skip_gracefully_when_the_store_lacks_what_they_need():
     out = v.too_early_to_tell(data)
     assert out.verdict == "not assessed: the store has no policy 'milestone'"
     assert v.reforms_raise_legitimacy(data).status == "not assessed"
+
+
+# -------------------------------------- splits adjusted for the other sampled parameters
+SPONSOR = "extremists.sponsor_inflow"
+INITIAL = "extremists.initial_strength"
+
+
+def tie_sponsor_to_initial_strength(sign: float):
+    """Sponsor inflow built to correlate (about +-0.6) with ISKP's initial strength."""
+
+    def tie(worlds, rng):
+        u = (worlds[INITIAL] - 1000) / 3000
+        mix = 0.6 * (u if sign > 0 else 1 - u) + 0.4 * rng.uniform(0, 1, len(worlds))
+        worlds[SPONSOR] = 40 * mix
+
+    return tie
+
+
+@pytest.mark.parametrize(("sign", "plain"), [(1.0, "holds"), (-1.0, "reversed")])
+def test_belt_is_not_fooled_by_a_parameter_correlated_with_the_sponsor_inflow(sign, plain):
+    """The inflow does nothing; initial strength (1000-4000) drives peak strength, and the
+    inflow is correlated with it by construction: the plain split reads the correlation as an
+    effect (or its reverse), the adjusted split does not."""
+
+    def iskp(pol, p, rng):
+        return p[INITIAL] + rng.normal(0, 100)
+
+    data = frame(
+        "iskp_peak",
+        iskp,
+        extra={INITIAL: (1000, 4000)},
+        tie=tie_sponsor_to_initial_strength(sign),
+        reps=1,
+    )
+    worlds = data.runs.drop_duplicates("world")
+    assert sign * stats.spearmanr(worlds[SPONSOR], worlds[INITIAL])[0] > 0.5
+    data.runs["attacks_abroad_total"] = data.runs["iskp_peak"] / 100
+    out = v.belt_of_tension(data)
+    check = out.checks[0]
+    assert v.status_of(check.plain, "greater") == plain  # the plain split is fooled
+    assert abs(check.plain.value) > 300
+    assert check.status == "null" and out.verdict == "not supported"
+    assert check.effect.low < 0 < check.effect.high
+    assert abs(check.effect.value) < 100
+    assert "adjusted for the 7 other sampled parameters (plain split" in out.evidence
+
+
+def test_belt_still_finds_a_real_inflow_effect_against_a_correlated_parameter():
+    """30 fighters per unit of inflow (0-40), hidden by an initial strength that is larger
+    where the inflow is small: the plain split sees little or the reverse, the adjusted split
+    finds 30 x (mean inflow above its median minus below it)."""
+
+    def iskp(pol, p, rng):
+        return p[INITIAL] + 30 * p[SPONSOR] + rng.normal(0, 100)
+
+    data = frame(
+        "iskp_peak",
+        iskp,
+        extra={INITIAL: (1000, 4000)},
+        tie=tie_sponsor_to_initial_strength(-1.0),
+        reps=1,
+    )
+    data.runs["attacks_abroad_total"] = data.runs["iskp_peak"] / 100
+    out = v.belt_of_tension(data)
+    check = out.checks[0]
+    assert v.status_of(check.plain, "greater") != "holds"
+    assert out.verdict == "supported"
+    worlds = data.runs.drop_duplicates("world")
+    high = worlds[SPONSOR] > worlds[SPONSOR].median()
+    expected = 30 * (worlds.loc[high, SPONSOR].mean() - worlds.loc[~high, SPONSOR].mean())
+    assert check.effect.value == pytest.approx(expected, rel=0.15)
+
+
+def test_contrast_split_is_adjusted_too():
+    """The package's extra ISKP strength follows a.x, and the principled share is built to
+    correlate with a.x: the plain split of the paired contrast holds, the adjusted one not."""
+
+    def tie(worlds, rng):
+        worlds[PRINCIPLED] = 0.1 + 0.5 * (0.7 * worlds["a.x"] + 0.3 * rng.uniform(0, 1, 200))
+
+    def iskp(pol, p, rng):
+        return 3000 + (1000 * p["a.x"] if package_on(pol) else 0) + rng.normal(0, 50)
+
+    data = frame("iskp_peak", iskp, tie=tie, reps=1)
+    check = v.contrast_split(data, "iskp_peak", "milestone", "no-package", PRINCIPLED, "greater")
+    assert v.status_of(check.plain, "greater") == "holds"
+    assert check.status == "null"
+
+
+def test_adjusted_split_is_the_residual_slope_times_the_halves_rank_gap():
+    """Frisch-Waugh-Lovell: the slope equals the regression of y's residual on x's rank
+    residual (both on the covariates' ranks); with no covariate it is scipy's OLS slope on the
+    rank, with its standard error; both times the halves' mean-rank gap (0.5 for equal halves)."""
+    rng = np.random.default_rng(5)
+    n = 80
+    z = rng.uniform(0, 1, (n, 3))
+    x = rng.uniform(0, 1, n) + z[:, 0]
+    y = 2.0 * x + 5 * z[:, 0] - 3 * z[:, 2] + rng.normal(0, 1, n)
+    split = float(np.median(x))
+    e = v.adjusted_split(y, x, split, z)
+    ranks = np.column_stack([np.ones(n)] + [stats.rankdata(c) / n for c in z.T])
+    rx = stats.rankdata(x) / n
+    ry = y - ranks @ np.linalg.lstsq(ranks, y, rcond=None)[0]
+    rr = rx - ranks @ np.linalg.lstsq(ranks, rx, rcond=None)[0]
+    assert e.value == pytest.approx(0.5 * float(rr @ ry / (rr @ rr)))
+    assert e.n == n and e.low < e.value < e.high
+    plain = v.adjusted_split(y, x, split, np.empty((n, 0)))
+    fit = stats.linregress(rx, y)
+    assert plain.value == pytest.approx(0.5 * fit.slope)
+    assert plain.se == pytest.approx(0.5 * fit.stderr)
+    half = stats.t.ppf(0.975, n - 2) * plain.se
+    assert (plain.low, plain.high) == (
+        pytest.approx(plain.value - half),
+        pytest.approx(plain.value + half),
+    )
+    # y exactly linear in x's rank: the halves differ by the slope times 0.5, with no error
+    exact = v.adjusted_split(3.0 + 10 * rx, x, split, np.empty((n, 0)))
+    assert (exact.value, exact.se) == (pytest.approx(5.0), pytest.approx(0.0, abs=1e-9))
+    # too few worlds for the coefficients: no estimate
+    assert math.isnan(v.adjusted_split(y[:6], x[:6], split, z[:6]).value)
+
+
+def test_adjusted_split_keeps_its_error_rate_where_the_plain_split_does_not():
+    """300 samples of 60 worlds: a parameter with no effect, correlated (about 0.3) with one
+    that drives the outcome. The adjusted interval excludes zero in about 5% of them, the plain
+    split in most."""
+    adjusted = plain = 0
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        z = rng.uniform(0, 1, (60, 5))
+        x = 0.3 * z[:, 0] + 0.7 * rng.uniform(0, 1, 60)
+        y = 4 * z[:, 0] + rng.normal(0, 0.5, 60)
+        high = x > np.median(x)
+        e = v.adjusted_split(y, x, float(np.median(x)), z)
+        adjusted += not e.low < 0 < e.high
+        p = v.welch_estimate(y[high], y[~high])
+        plain += not p.low < 0 < p.high
+    # Binomial(300, 0.05): P(more than 27) < 0.002
+    assert adjusted <= 27
+    assert plain >= 100

@@ -7,11 +7,15 @@ A claim is turned into one or more *checks*, each an effect with a 95% interval:
   difference is a common-random-numbers contrast), averaged over replications in each world;
   mean over worlds with a Student-t interval;
 - a **parameter effect**: the outcome averaged over each world's runs (of the given policies),
-  mean over worlds where a sampled parameter lies above the median of its sampled values minus
-  the mean where it lies at or below it (Welch interval), a split of the sampled range;
-- a **contrast split**: a policy contrast's per-world difference where a sampled parameter lies
-  above its median minus where it lies at or below it (Welch interval): how the parameter changes
-  what the policy does, with each world's own baseline removed;
+  the effect of moving a sampled parameter from the lower half of its sampled values (at or
+  below the median) to the upper half, *adjusted for the other sampled parameters*: the slope
+  on the parameter's rank in a least-squares fit over worlds with an intercept and the ranks of
+  every other sampled parameter, times the difference between the halves' mean ranks
+  (:func:`adjusted_split`, OLS t interval), so that a chance correlation in the sample between
+  the parameter and another that drives the outcome is not read as the parameter's effect;
+- a **contrast split**: a policy contrast's per-world difference split the same way (adjusted
+  too): how the parameter changes what the policy does, with each world's own baseline
+  removed;
 - a **share of worlds**: the share of sampled worlds in which a policy reaches a 0/1 outcome (a
   world's replications averaged), with Wilson's interval over worlds; the claim that "it is too
   early to tell" holds when that interval lies inside ``UNDECIDED`` (neither almost never nor
@@ -104,6 +108,7 @@ class Estimate:
     high: float
     se: float
     n: int
+    df: float = math.inf  # degrees of freedom of se (finite for an adjusted split)
 
 
 def mean_estimate(x: np.ndarray) -> Estimate:
@@ -143,6 +148,60 @@ def welch_estimate(a: np.ndarray, b: np.ndarray) -> Estimate:
     return Estimate(d, d - half, d + half, se, na + nb)
 
 
+MIN_RESIDUAL_DF = 3  # an adjusted split needs this many worlds beyond its coefficients
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks scaled to 0-1 and centred (ties get their mean rank)."""
+    from scipy.stats import rankdata
+
+    r = rankdata(x) / len(x)
+    return r - r.mean()
+
+
+def adjusted_split(y: np.ndarray, x: np.ndarray, split: float, covariates: np.ndarray) -> Estimate:
+    """The effect on ``y`` of moving ``x`` from the lower half of its sampled values (at or
+    below ``split``) to the upper half, adjusted for the other sampled parameters: an ordinary
+    least-squares fit over worlds of ``y`` on an intercept, the rank of ``x`` and the ranks of
+    each column of ``covariates`` (ranks scaled to 0-1), whose coefficient on ``x``'s rank is
+    multiplied by the difference between the mean ranks of the two halves (0.5 when they are
+    equal in size); the usual OLS standard error, scaled alike, gives a Student-t 95% interval
+    on n - k degrees of freedom. A chance correlation in the sample between ``x`` and a strong
+    other parameter thus no longer passes for ``x``'s effect (the coefficient is the slope on
+    the part of ``x`` the others do not explain: Frisch-Waugh-Lovell). NaN (with n) when the
+    fit has fewer than ``MIN_RESIDUAL_DF`` residual degrees of freedom or ``x`` lies in the
+    span of the covariates."""
+    from scipy.stats import t
+
+    y = np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=float)
+    cov = np.asarray(covariates, dtype=float).reshape(len(y), -1)
+    keep = np.isfinite(y) & np.isfinite(x) & np.all(np.isfinite(cov), axis=1)
+    y, x, cov = y[keep], x[keep], cov[keep]
+    n = len(y)
+    nan = Estimate(math.nan, math.nan, math.nan, math.nan, n)
+    high = x > split
+    if n == 0 or high.all() or not high.any():
+        return nan
+    rx = _ranks(x)
+    scale = float(rx[high].mean() - rx[~high].mean())
+    cols = [np.ones(n), rx, *(_ranks(c) for c in cov.T if np.unique(c).size > 1)]
+    design = np.column_stack(cols)
+    k = design.shape[1]
+    if n - k < MIN_RESIDUAL_DF or np.linalg.matrix_rank(design) < k:
+        return nan
+    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ beta
+    dof = n - k
+    s2 = float(resid @ resid) / dof
+    d = float(beta[1]) * scale
+    se = math.sqrt(max(s2 * float(np.linalg.inv(design.T @ design)[1, 1]), 0.0)) * scale
+    if se == 0 or not math.isfinite(se):
+        return Estimate(d, d, d, 0.0, n)
+    half = float(t.ppf(0.975, dof)) * se
+    return Estimate(d, d - half, d + half, se, n, float(dof))
+
+
 def status_of(est: Estimate, direction: str) -> str:
     """holds / reversed / null for an effect whose claimed sign is ``direction`` ("between":
     a share whose interval lies inside ``UNDECIDED`` holds, one wholly outside it is reversed)."""
@@ -177,6 +236,8 @@ class CheckResult:
     kind: str = "mean"  # "probability" when the outcome is 0/1, "share" for a share of worlds
     drivers: list[dict[str, Any]] | None = None  # parameters that decide a share (see drivers)
     note: str = ""  # what the check could not look at, in words
+    adjusted_for: int = 0  # other sampled parameters the split was adjusted for (adjusted_split)
+    plain: Estimate | None = None  # the split without that adjustment, for comparison
 
     def to_dict(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -197,6 +258,11 @@ class CheckResult:
             )
         else:
             out = f"{self.description}: {groups}; difference {_fmt_diff(e, self.kind)}"
+            if self.adjusted_for:
+                others = "parameter" if self.adjusted_for == 1 else "parameters"
+                out += f", adjusted for the {self.adjusted_for} other sampled {others}"
+                if self.plain is not None and math.isfinite(self.plain.value):
+                    out += f" (plain split {_fmt_diff(self.plain, self.kind)})"
             out += f" [{self.status}]"
         m = self.moderator
         if m:
@@ -281,12 +347,14 @@ def _moderate(
     """The sampled parameter whose halves disagree most significantly on whether the check
     holds (Bonferroni over the parameters tried), or None."""
     from scipy.stats import norm
+    from scipy.stats import t as student
 
     worlds = df.drop_duplicates("world")
     tried = [p for p in parameters if p not in exclude and worlds[p].nunique() > 1]
     if not tried:
         return None
-    zcrit = float(norm.ppf(1 - 0.025 / len(tried)))
+    level = 1 - 0.025 / len(tried)
+    zcrit = float(norm.ppf(level))
     best: dict[str, Any] | None = None
     for p in tried:
         split = float(worlds[p].median())
@@ -307,7 +375,11 @@ def _moderate(
         se = math.hypot(lo.se, hi.se) if math.isfinite(lo.se) and math.isfinite(hi.se) else 0.0
         diff = hi.value - lo.value
         z = diff / se if se > 0 else (math.inf if diff != 0 else 0.0)
-        if abs(z) < zcrit or (best is not None and abs(z) <= abs(best["z"])):
+        # an adjusted half's error has few degrees of freedom: Student's t at the smaller
+        crit = (
+            zcrit if math.isinf(min(lo.df, hi.df)) else float(student.ppf(level, min(lo.df, hi.df)))
+        )
+        if abs(z) < crit or (best is not None and abs(z) <= abs(best["z"])):
             continue
         best = {
             "parameter": p,
@@ -315,7 +387,7 @@ def _moderate(
             "low": lo,
             "high": hi,
             "z": z,
-            "z_critical": zcrit,
+            "z_critical": crit,
             "holds_in": "high" if strong is hi else "low",
         }
     return best
@@ -333,6 +405,8 @@ def _finish(
     if effect.n < MIN_WORLDS or not math.isfinite(effect.low):
         result.status = NOT_ASSESSED
         result.reason = f"only {effect.n} sampled worlds"
+        if effect.n >= MIN_WORLDS and result.adjusted_for:
+            result.reason += f", too few to adjust for {result.adjusted_for} other parameters"
         return result
     result.status = status_of(effect, result.direction)
     mod = _moderate(df, estimator, result.direction, parameters, exclude)
@@ -403,20 +477,25 @@ def contrast_split(
 ) -> CheckResult:
     """How ``parameter`` changes a policy contrast: the per-world paired difference (``a``
     minus ``b``, as in :func:`policy_contrast`) where ``parameter`` lies above the median of its
-    sampled values minus where it lies at or below it (Welch interval); the claim is that this
-    is ``direction``. Each world's baseline cancels in the pairing, so the split sees only what
-    the parameter does to the policy's effect."""
+    sampled values minus where it lies at or below it, adjusted for the other sampled
+    parameters (:func:`adjusted_split`); the claim is that this is ``direction``. Each world's
+    baseline cancels in the pairing, so the split sees only what the parameter does to the
+    policy's effect."""
     desc = label or f"{outcome}, {a} minus {b}: high vs low {parameter}"
     why = _split_missing(data, parameter, [a, b], [outcome])
     if why:
         return CheckResult(desc, direction, NOT_ASSESSED, reason=why)
     pairs = _paired_worlds(data, outcome, a, b)
     split = float(pairs[parameter].median())
+    others = [p for p in data.parameters if p != parameter]
 
     def estimator(df: pd.DataFrame) -> Estimate:
-        hi = df.loc[df[parameter] > split, "difference"].to_numpy(dtype=float)
-        lo = df.loc[df[parameter] <= split, "difference"].to_numpy(dtype=float)
-        return welch_estimate(hi, lo)
+        return adjusted_split(
+            df["difference"].to_numpy(dtype=float),
+            df[parameter].to_numpy(dtype=float),
+            split,
+            df[others].to_numpy(dtype=float),
+        )
 
     groups = {
         f"where {parameter} <= {split:.4g}": mean_estimate(
@@ -426,7 +505,8 @@ def contrast_split(
             pairs.loc[pairs[parameter] > split, "difference"].to_numpy(dtype=float)
         ),
     }
-    res = CheckResult(desc, direction, NULL, groups=groups)
+    res = CheckResult(desc, direction, NULL, groups=groups, adjusted_for=len(others))
+    res.plain = _plain_split(pairs, "difference", parameter, split)
     return _finish(res, pairs, estimator, data.parameters, exclude=(parameter,))
 
 
@@ -439,7 +519,9 @@ def parameter_effect(
     label: str = "",
 ) -> CheckResult:
     """Mean ``outcome`` with ``parameter`` above the median of its sampled values minus at or
-    below it (runs of ``policies``, all when None); the claim is that it is ``direction``."""
+    below it (runs of ``policies``, all when None; one value per world, its runs averaged),
+    adjusted for the other sampled parameters (:func:`adjusted_split`); the claim is that it is
+    ``direction``. The groups shown are the plain halves, over runs."""
     desc = label or f"{outcome}: high vs low {parameter}"
     why = _split_missing(data, parameter, policies or [], [outcome])
     if why:
@@ -453,11 +535,15 @@ def parameter_effect(
     worlds = runs.groupby("world", as_index=False).agg(
         {outcome: "mean", **{p: "first" for p in data.parameters}}
     )
+    others = [p for p in data.parameters if p != parameter]
 
     def estimator(df: pd.DataFrame) -> Estimate:
-        hi = df.loc[df[parameter] > split, outcome].to_numpy(dtype=float)
-        lo = df.loc[df[parameter] <= split, outcome].to_numpy(dtype=float)
-        return welch_estimate(hi, lo)
+        return adjusted_split(
+            df[outcome].to_numpy(dtype=float),
+            df[parameter].to_numpy(dtype=float),
+            split,
+            df[others].to_numpy(dtype=float),
+        )
 
     groups = {
         f"{parameter} <= {split:.4g}": _group(
@@ -467,8 +553,16 @@ def parameter_effect(
             runs.loc[runs[parameter] > split, outcome].to_numpy(dtype=float), kind
         ),
     }
-    res = CheckResult(desc, direction, NULL, groups=groups, kind=kind)
+    res = CheckResult(desc, direction, NULL, groups=groups, kind=kind, adjusted_for=len(others))
+    res.plain = _plain_split(worlds, outcome, parameter, split)
     return _finish(res, worlds, estimator, data.parameters, exclude=(parameter,))
+
+
+def _plain_split(worlds: pd.DataFrame, column: str, parameter: str, split: float) -> Estimate:
+    """``column`` above minus at or below ``split`` of ``parameter`` (Welch), unadjusted."""
+    y = worlds[column].to_numpy(dtype=float)
+    high = worlds[parameter].to_numpy(dtype=float) > split
+    return welch_estimate(y[high], y[~high])
 
 
 def drivers(worlds: pd.DataFrame, outcome: str, parameters: list[str]) -> list[dict[str, Any]]:
