@@ -260,6 +260,9 @@ def advance_kernel(
     nxt_stamp = counter[0]
     n_regions_cells = region.shape[0]
     one = np.uint64(1)
+    n_off1 = ody1.shape[0]
+    offy = np.concatenate((ody1, ody2))
+    offx = np.concatenate((odx1, odx2))
     qy = np.empty(8, dtype=np.int64)
     qx = np.empty(8, dtype=np.int64)
     qd = np.empty(8, dtype=np.int64)
@@ -303,26 +306,27 @@ def advance_kernel(
                     # ---------------------------------------------------------------- move
                     if is_cit and not movement:
                         continue
+                    # (no array is assigned to a new name in the loop: that costs an atomic
+                    # reference count each time)
                     if is_cit:
                         y = np.int64(ag[i].y)
                         x = np.int64(ag[i].x)
-                        ody = ody1
-                        odx = odx1
+                        ob = 0
+                        no = n_off1
                     else:
                         y = np.int64(cops[c, 0])
                         x = np.int64(cops[c, 1])
-                        ody = ody2
-                        odx = odx2
-                    no = ody.shape[0]
+                        ob = n_off1
+                        no = offy.shape[0] - n_off1
                     dest = -1
                     for _ in range(32):
                         jj = np.random.randint(0, no)
-                        yy = y + ody[jj]
+                        yy = y + offy[ob + jj]
                         if yy < 0:
                             yy += h
                         elif yy >= h:
                             yy -= h
-                        xx = x + odx[jj]
+                        xx = x + offx[ob + jj]
                         if xx < 0:
                             xx += w
                         elif xx >= w:
@@ -334,13 +338,13 @@ def advance_kernel(
                     if dest < 0:
                         cnt = 0
                         for jj in range(no):
-                            cc = ((y + ody[jj]) % h) * w + (x + odx[jj]) % w
+                            cc = ((y + offy[ob + jj]) % h) * w + (x + offx[ob + jj]) % w
                             if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                 cnt += 1
                         if cnt > 0:
                             rr = np.random.randint(0, cnt)
                             for jj in range(no):
-                                cc = ((y + ody[jj]) % h) * w + (x + odx[jj]) % w
+                                cc = ((y + offy[ob + jj]) % h) * w + (x + offx[ob + jj]) % w
                                 if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                     if rr == 0:
                                         dest = cc
@@ -583,37 +587,47 @@ def advance_kernel(
                 uy = qy[u]
                 ux = qx[u]
                 d = qd[u]
-                for fi in range(2):
-                    if fi == 0:
-                        fld = f1
-                        hw = hw1
-                        r = r1
-                    elif two:
-                        fld = f2
-                        hw = hw2
-                        r = r2
-                    else:
-                        break
-                    for ii in range(2 * r + 1):
-                        yy = uy - r + ii
+                for ii in range(2 * r1 + 1):
+                    yy = uy - r1 + ii
+                    if yy < 0:
+                        yy += h
+                    elif yy >= h:
+                        yy -= h
+                    base = yy * w
+                    wd = hw1[ii]
+                    x0 = ux - wd
+                    x1 = ux + wd
+                    if x0 < 0:
+                        for xx in range(x0 + w, w):
+                            f1[base + xx] += d
+                        x0 = 0
+                    if x1 >= w:
+                        for xx in range(0, x1 - w + 1):
+                            f1[base + xx] += d
+                        x1 = w - 1
+                    for xx in range(x0, x1 + 1):
+                        f1[base + xx] += d
+                if two:
+                    for ii in range(2 * r2 + 1):
+                        yy = uy - r2 + ii
                         if yy < 0:
                             yy += h
                         elif yy >= h:
                             yy -= h
                         base = yy * w
-                        wd = hw[ii]
+                        wd = hw2[ii]
                         x0 = ux - wd
                         x1 = ux + wd
                         if x0 < 0:
                             for xx in range(x0 + w, w):
-                                fld[base + xx] += d
+                                f2[base + xx] += d
                             x0 = 0
                         if x1 >= w:
                             for xx in range(0, x1 - w + 1):
-                                fld[base + xx] += d
+                                f2[base + xx] += d
                             x1 = w - 1
                         for xx in range(x0, x1 + 1):
-                            fld[base + xx] += d
+                            f2[base + xx] += d
         # ------------------------- end of tick: jail on the clock, then the counts, one pass
         cq = 0
         ca = 0
