@@ -278,6 +278,8 @@ def advance_kernel(
                 jf = order[m + PREFETCH_RECORD]
                 if jf < n_cit:
                     prefetch(ag, jf)
+                    if track and movement:
+                        prefetch(stamp, jf)
             if m + PREFETCH_FIELD < n:
                 jf = order[m + PREFETCH_FIELD]
                 if jf < n_cit:
@@ -352,6 +354,8 @@ def advance_kernel(
                                     rr -= 1
                     if dest < 0:
                         continue
+                    if is_cit and move_first:
+                        prefetch(f1, dest)  # read by the decision that follows
                     old = y * w + x
                     ny = dest // w
                     nx = dest - ny * w
