@@ -383,21 +383,25 @@ def advance_kernel(
                             stamp[i] = nxt_stamp
                             nxt_stamp += 1
                         if ag[i].state == ACTIVE:
-                            actc[old] -= 1
-                            actc[dest] += 1
                             # move in the lists of actives
-                            if aprev[i] >= 0:
-                                anext[aprev[i]] = anext[i]
+                            if not track:  # one citizen per cell: the list is the cell
+                                ahead[old] = -1
+                                ahead[dest] = i
                             else:
-                                ahead[old] = anext[i]
-                            if anext[i] >= 0:
-                                aprev[anext[i]] = aprev[i]
-                            j = ahead[dest]
-                            anext[i] = j
-                            aprev[i] = -1
-                            if j >= 0:
-                                aprev[j] = i
-                            ahead[dest] = i
+                                actc[old] -= 1
+                                actc[dest] += 1
+                                if aprev[i] >= 0:
+                                    anext[aprev[i]] = anext[i]
+                                else:
+                                    ahead[old] = anext[i]
+                                if anext[i] >= 0:
+                                    aprev[anext[i]] = aprev[i]
+                                j = ahead[dest]
+                                anext[i] = j
+                                aprev[i] = -1
+                                if j >= 0:
+                                    aprev[j] = i
+                                ahead[dest] = i
                             qy[nq] = y
                             qx[nq] = x
                             qd[nq] = -1
@@ -447,13 +451,16 @@ def advance_kernel(
                     if griev - ag[i].risk * p > threshold:
                         if cur != ACTIVE:
                             ag[i].state = ACTIVE
-                            actc[cell] += 1
-                            j = ahead[cell]
-                            anext[i] = j
-                            aprev[i] = -1
-                            if j >= 0:
-                                aprev[j] = i
-                            ahead[cell] = i
+                            if not track:
+                                ahead[cell] = i
+                            else:
+                                actc[cell] += 1
+                                j = ahead[cell]
+                                anext[i] = j
+                                aprev[i] = -1
+                                if j >= 0:
+                                    aprev[j] = i
+                                ahead[cell] = i
                             qy[nq] = y
                             qx[nq] = x
                             qd[nq] = 1
@@ -462,15 +469,18 @@ def advance_kernel(
                                 newly += 1
                     elif cur == ACTIVE:
                         ag[i].state = QUIET
-                        actc[cell] -= 1
-                        if aprev[i] >= 0:
-                            anext[aprev[i]] = anext[i]
+                        if not track:
+                            ahead[cell] = -1
                         else:
-                            ahead[cell] = anext[i]
-                        if anext[i] >= 0:
-                            aprev[anext[i]] = aprev[i]
-                        anext[i] = -1
-                        aprev[i] = -1
+                            actc[cell] -= 1
+                            if aprev[i] >= 0:
+                                anext[aprev[i]] = anext[i]
+                            else:
+                                ahead[cell] = anext[i]
+                            if anext[i] >= 0:
+                                aprev[anext[i]] = aprev[i]
+                            anext[i] = -1
+                            aprev[i] = -1
                         qy[nq] = y
                         qx[nq] = x
                         qd[nq] = -1
@@ -487,7 +497,10 @@ def advance_kernel(
                     no = ody2.shape[0]
                     for jj in range(-1, no):
                         cc = y * w + x if jj < 0 else (y + ody2[jj]) % h * w + (x + odx2[jj]) % w
-                        an = actc[cc]
+                        if track:
+                            an = np.int64(actc[cc])
+                        else:
+                            an = np.int64(1) if ahead[cc] >= 0 else np.int64(0)
                         if an == 0:
                             continue
                         if target >= an:
@@ -518,15 +531,18 @@ def advance_kernel(
                     jy = np.int64(ag[j].y)
                     jx = np.int64(ag[j].x)
                     jcell = jy * w + jx
-                    actc[jcell] -= 1
-                    if aprev[j] >= 0:
-                        anext[aprev[j]] = anext[j]
+                    if not track:
+                        ahead[jcell] = -1
                     else:
-                        ahead[jcell] = anext[j]
-                    if anext[j] >= 0:
-                        aprev[anext[j]] = aprev[j]
-                    anext[j] = -1
-                    aprev[j] = -1
+                        actc[jcell] -= 1
+                        if aprev[j] >= 0:
+                            anext[aprev[j]] = anext[j]
+                        else:
+                            ahead[jcell] = anext[j]
+                        if anext[j] >= 0:
+                            aprev[anext[j]] = aprev[j]
+                        anext[j] = -1
+                        aprev[j] = -1
                     qy[nq] = jy
                     qx[nq] = jx
                     qd[nq] = -1
@@ -633,7 +649,6 @@ def advance_kernel(
                         for xx in range(x0, x1 + 1):
                             f2[base + xx] += d
         # ------------------------- end of tick: jail on the clock, then the counts, one pass
-        cq = 0
         ca = 0
         cj = 0
         ct = 0
@@ -695,24 +710,19 @@ def advance_kernel(
                             if track:
                                 stamp[i] = nxt_stamp
                                 nxt_stamp += 1
+            # without branches on the (random) state and grievance
             st = ag[i].state
-            if st == ACTIVE:
-                ca += 1
-            elif st == JAILED:
-                cj += 1
+            ca += st == ACTIVE
+            cj += st == JAILED
+            if per_agent:
+                g = i
+            elif n_regions_cells > 1:
+                g = region[ag[i].y * w + ag[i].x]
             else:
-                cq += 1
-                if per_agent:
-                    g = i
-                elif n_regions_cells > 1:
-                    g = region[ag[i].y * w + ag[i].x]
-                else:
-                    g = 0
-                hh = ag[i].h0 * hard[t, g]
-                if hh > 1.0:
-                    hh = 1.0
-                if hh * (1.0 - leg[t, g]) > threshold:
-                    ct += 1
+                g = 0
+            hh = min(ag[i].h0 * hard[t, g], 1.0)
+            ct += (hh * (1.0 - leg[t, g]) > threshold) & (st == QUIET)
+        cq = n_cit - ca - cj
         out_q[t] = cq
         out_a[t] = ca
         out_j[t] = cj

@@ -142,7 +142,9 @@ class CivilViolence:
         cells = h * w
         self.f1 = np.zeros(cells, dtype=np.uint32)
         self.f2 = np.zeros(cells if self.cop_vision != p.vision else 1, dtype=np.uint32)
-        self.actc = np.zeros(cells, dtype=np.int32)
+        # actives per cell, kept only where a cell can hold two (NetLogo); elsewhere the
+        # list head says it all
+        self._actc = np.zeros(cells, dtype=np.int32)
         # occupancy: bit c of busy says a cell holds someone, bit c of multi that it holds
         # more than one (NetLogo variant only), and then occn[c] says how many
         self.occn = np.zeros(cells, dtype=np.int16)
@@ -168,7 +170,7 @@ class CivilViolence:
             hw2,
             self.cop_vision,
             self.f2,
-            self.actc,
+            self._actc,
             self.occn,
             self.busy,
             self.multi,
@@ -249,6 +251,13 @@ class CivilViolence:
     @cx.setter
     def cx(self, value: ArrayLike) -> None:
         self.cops[:, 1] = value
+
+    @property
+    def actc(self) -> NDArray[np.int32]:
+        """Active citizens on each cell."""
+        if self._sem.jail == "netlogo":
+            return self._actc
+        return (self.ahead >= 0).astype(np.int32)
 
     @property
     def occ(self) -> NDArray[np.int16]:
@@ -415,7 +424,7 @@ class CivilViolence:
             self.cops,
             self.f1,
             self.f2,
-            self.actc,
+            self._actc,
             self.occn,
             self.busy,
             self.multi,
