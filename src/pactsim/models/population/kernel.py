@@ -148,6 +148,7 @@ def build(
     occ,
     busy,
     multi,
+    abits,
     ahead,
     anext,
     aprev,
@@ -196,6 +197,10 @@ def build(
             busy[cell >> 6] |= one << np.uint64(cell & 63)
         if occ[cell] > 1:
             multi[cell >> 6] |= one << np.uint64(cell & 63)
+    abits[:] = 0
+    for cell in range(ahead.shape[0]):
+        if ahead[cell] >= 0:
+            abits[cell >> 6] |= one << np.uint64(cell & 63)
 
 
 @njit(cache=True, nogil=True)
@@ -229,6 +234,7 @@ def advance_kernel(
     occ,
     busy,
     multi,
+    abits,
     ahead,
     anext,
     aprev,
@@ -387,6 +393,7 @@ def advance_kernel(
                             if not track:  # one citizen per cell: the list is the cell
                                 ahead[old] = -1
                                 ahead[dest] = i
+                                abits[(old) >> 6] &= ~(one << np.uint64((old) & 63))
                             else:
                                 actc[old] -= 1
                                 actc[dest] += 1
@@ -402,6 +409,9 @@ def advance_kernel(
                                 if j >= 0:
                                     aprev[j] = i
                                 ahead[dest] = i
+                                if ahead[old] < 0:
+                                    abits[(old) >> 6] &= ~(one << np.uint64((old) & 63))
+                            abits[(dest) >> 6] |= one << np.uint64((dest) & 63)
                             qy[nq] = y
                             qx[nq] = x
                             qd[nq] = -1
@@ -451,6 +461,7 @@ def advance_kernel(
                     if griev - ag[i].risk * p > threshold:
                         if cur != ACTIVE:
                             ag[i].state = ACTIVE
+                            abits[(cell) >> 6] |= one << np.uint64((cell) & 63)
                             if not track:
                                 ahead[cell] = i
                             else:
@@ -481,6 +492,8 @@ def advance_kernel(
                                 aprev[anext[i]] = aprev[i]
                             anext[i] = -1
                             aprev[i] = -1
+                        if ahead[cell] < 0:
+                            abits[(cell) >> 6] &= ~(one << np.uint64((cell) & 63))
                         qy[nq] = y
                         qx[nq] = x
                         qd[nq] = -1
@@ -497,12 +510,9 @@ def advance_kernel(
                     no = ody2.shape[0]
                     for jj in range(-1, no):
                         cc = y * w + x if jj < 0 else (y + ody2[jj]) % h * w + (x + odx2[jj]) % w
-                        if track:
-                            an = np.int64(actc[cc])
-                        else:
-                            an = np.int64(1) if ahead[cc] >= 0 else np.int64(0)
-                        if an == 0:
-                            continue
+                        if (abits[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
+                            continue  # no active on the cell (a bit per cell, cached)
+                        an = np.int64(actc[cc]) if track else np.int64(1)
                         if target >= an:
                             target -= an
                             continue
@@ -543,6 +553,8 @@ def advance_kernel(
                             aprev[anext[j]] = aprev[j]
                         anext[j] = -1
                         aprev[j] = -1
+                    if ahead[jcell] < 0:
+                        abits[(jcell) >> 6] &= ~(one << np.uint64((jcell) & 63))
                     qy[nq] = jy
                     qx[nq] = jx
                     qd[nq] = -1

@@ -150,6 +150,7 @@ class CivilViolence:
         self.occn = np.zeros(cells, dtype=np.int16)
         self.busy = np.zeros((cells + 63) // 64, dtype=np.uint64)
         self.multi = np.zeros((cells + 63) // 64, dtype=np.uint64)
+        self.abits = np.zeros((cells + 63) // 64, dtype=np.uint64)  # cells with an active
         self.ahead = np.full(cells, -1, dtype=np.int32)
         self.anext = np.full(self.n_citizens, -1, dtype=np.int32)
         self.aprev = np.full(self.n_citizens, -1, dtype=np.int32)
@@ -174,6 +175,7 @@ class CivilViolence:
             self.occn,
             self.busy,
             self.multi,
+            self.abits,
             self.ahead,
             self.anext,
             self.aprev,
@@ -428,6 +430,7 @@ class CivilViolence:
             self.occn,
             self.busy,
             self.multi,
+            self.abits,
             self.ahead,
             self.anext,
             self.aprev,
