@@ -19,6 +19,8 @@ Neighbourhood = Literal["von_neumann", "euclidean", "moore"]
 Rounding = Literal["none", "floor", "round"]
 #: counts within vision are packed in 16 bits: (2 * 100 + 1)^2 < 65536
 MAX_VISION = 100
+#: jail terms are stored in 32 bits
+MAX_JAIL = 2**31 - 2
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,11 @@ class CivilViolenceParams:
             check_vision_fits(name, v, self.width, self.height)
         _check_number("legitimacy", self.legitimacy, 0.0, 1.0)
         _check_int("max_jail", self.max_jail, 0)
+        if self.max_jail > MAX_JAIL:
+            raise InputError(
+                f"population parameter 'max_jail': must be <= {MAX_JAIL} ticks "
+                f"(got {self.max_jail})"
+            )
         _check_number("threshold", self.threshold, -1.0, 1.0)
         _check_number("k", self.k, 0.0)
         if self.variant not in VARIANTS:
