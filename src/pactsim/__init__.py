@@ -5,7 +5,12 @@ stakeholder bargaining, the regime's council, the population, an extremist organ
 neighbours, and runs ensembles to answer with honest uncertainty.
 """
 
-from pactsim.scenario import Scenario, ScenarioError, load
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pactsim.scenario import Scenario, ScenarioError, load
 
 __version__ = "0.1.0"
 
@@ -24,3 +29,12 @@ def ensemble(*args, **kwargs):  # type: ignore[no-untyped-def]
     from pactsim.experiments import ensemble as _ensemble
 
     return _ensemble(*args, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the scenario layer (pydantic) on first use, so that models start fast."""
+    if name in ("Scenario", "ScenarioError", "load"):
+        import pactsim.scenario as scenario
+
+        return getattr(scenario, name)
+    raise AttributeError(f"module 'pactsim' has no attribute {name!r}")
