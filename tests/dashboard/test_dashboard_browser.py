@@ -25,18 +25,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 MONTHS, SEED = 6, 3
 OVERRIDES = {"package.instruments.reconstruction.mode": "unconditional"}
 
@@ -99,20 +87,13 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            pg = browser.new_page(viewport={"width": 1400, "height": 2400})
-            pg.set_default_timeout(40_000)
-            pg.goto(server)
-            pg.wait_for_selector(".st-key-view")
-            yield pg
-        finally:
-            browser.close()
+def page(server, chromium):
+    pg = chromium.new_page(viewport={"width": 1400, "height": 2400})
+    pg.set_default_timeout(40_000)
+    pg.goto(server)
+    pg.wait_for_selector(".st-key-view")
+    yield pg
+    pg.close()
 
 
 def _choose(page, key: str, option: str) -> None:

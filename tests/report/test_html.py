@@ -8,7 +8,6 @@ import base64
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import typer
@@ -22,7 +21,6 @@ from pactsim.report.html import write_report
 from pactsim.scenario import from_text
 from pactsim.scenario.summary import parameter_rows
 
-CHROMIUM = "/usr/bin/chromium"
 VOID = {"meta", "img", "br", "hr", "input", "link", "col", "source", "wbr"}
 
 
@@ -153,39 +151,18 @@ def test_report_verdicts_are_computed_from_the_runs(synth_report):
     assert ms.groups["bribery"].value == pytest.approx(0.2, abs=0.1)
 
 
-def test_report_renders_in_headless_chromium_without_console_errors(synth_report):
-    from playwright.sync_api import sync_playwright
-
+def test_report_renders_in_headless_chromium_without_console_errors(synth_report, chromium):
     path, _, _ = synth_report
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh (apt-get install chromium)"
-    )
     errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.resolve().as_uri(), wait_until="load")
-            widths = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
-            title = page.title()
-        finally:
-            browser.close()
+    requests: list[str] = []
+    page = chromium.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    widths = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
+    title = page.title()
+    page.close()
     assert errors == []
     assert widths and all(w > 100 for w in widths)
     assert all(u.startswith(("file:", "data:")) for u in requests), requests
