@@ -213,8 +213,8 @@ def test_adopted_reforms_raise_legitimacy() -> None:
         "legitimacy",
         {
             **cheap,
-            "engagement.legitimacy_inclusivity": 0.0,
-            "engagement.legitimacy_women": 0.0,
+            "issues.inclusivity.legitimacy": 0.0,
+            "issues.womens_rights.legitimacy": 0.0,
             "engagement.legitimacy_services": 0.0,
         },
         how="max",

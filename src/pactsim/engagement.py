@@ -168,9 +168,15 @@ def run(
     population = _population(sc, int(pop_seed.generate_state(1, dtype=np.uint32)[0]))
 
     reform_issues = [i.id for i in sc.issues if i.reform]
+    lambdas = {i.id: i.legitimacy for i in sc.issues if i.reform and i.legitimacy}
     adopted = {i.id: float(i.status_quo) for i in sc.issues}
     proposal = dict(adopted)
     status_quo = dict(adopted)
+
+    def reform_legitimacy(levels: dict[str, float]) -> float:
+        """Legitimacy from reforms adopted beyond the status quo, issue by issue."""
+        return sum(lam * (levels[i] - status_quo[i]) / 100.0 for i, lam in lambdas.items())
+
     package = _Package.build(sc)
     ct_issue = eng.ct_issue
 
@@ -221,7 +227,7 @@ def run(
     for month in range(1, horizon + 1):
         # 1. package
         paid = package.disburse(month, adopted)
-        money = sum(v for k in package.instruments if k.money for v in [paid[k.id]])
+        money = sum(paid[k.id] for k in package.instruments if k.money)
         cost += money
         for key, value in paid.items():
             delivered[key] += value
@@ -296,8 +302,7 @@ def run(
         legitimacy = float(
             np.clip(
                 pop.legitimacy
-                + eng.legitimacy_inclusivity * _gain(adopted, status_quo, "inclusivity", sc)
-                + eng.legitimacy_women * _gain(adopted, status_quo, "womens_rights", sc)
+                + reform_legitimacy(adopted)
                 + eng.legitimacy_services * (1.0 - hardship)
                 - eng.legitimacy_spoilers * spoiler_share,
                 0.0,
@@ -407,15 +412,6 @@ def run(
     )
 
 
-def _gain(
-    adopted: dict[str, float], status_quo: dict[str, float], issue: str, sc: Scenario
-) -> float:
-    """Reform adopted beyond the status quo on ``issue`` (0-1), 0 where the issue is absent."""
-    if issue not in adopted:
-        return 0.0
-    return (adopted[issue] - status_quo[issue]) / 100.0
-
-
 def _scope(sc: Scenario, package: _Package, delivered: dict[str, float]) -> float:
     """Military-technical scope of what has been delivered: the kind's scope times the share
     of the instrument delivered (repair 50, modern systems 100 at full delivery)."""
@@ -447,7 +443,7 @@ def _summarise(
     reached = [v for k, v in out.items() if k.startswith("reached_")]
     if reached:
         out["reached_all_36m"] = float(min(reached))
-    conditions = {(t.issue, t.level) for k in package.instruments for t in [*k.milestones]}
+    conditions = {(t.issue, t.level) for k in package.instruments for t in k.milestones}
     met = [float(s[f"reform_{i}"].max() >= lvl) for i, lvl in conditions if f"reform_{i}" in s]
     out["milestones_share"] = float(np.mean(met)) if met else 0.0
     out["cost_total"] = float(s["cost_cumulative"].iloc[-1])

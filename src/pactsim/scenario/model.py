@@ -50,6 +50,12 @@ class Issue(Strict):
     reform: bool = Field(
         True, description="A reform the regime's council adopts (and the package may demand)."
     )
+    legitimacy: Num = Field(
+        0.0,
+        ge=0,
+        description="lambda_i: legitimacy gained when the adopted level rises 100 points above "
+        "the status quo [-].",
+    )
 
 
 # ------------------------------------------------------------------------------------- actors
@@ -350,8 +356,6 @@ class Engagement(Strict):
     reversible: bool = Field(
         False, description="Adopted reforms slide back when the coalition can no longer be paid."
     )
-    legitimacy_inclusivity: Num = Field(0.2, ge=0, description="lambda_I [per 100 points].")
-    legitimacy_women: Num = Field(0.1, ge=0, description="lambda_W [per 100 points].")
     legitimacy_services: Num = Field(0.2, ge=0, description="lambda_S [-].")
     legitimacy_spoilers: Num = Field(0.1, ge=0, description="lambda_X [per unit spoiler share].")
     hardship_floor: Num = Field(0.5, ge=0, le=1, description="h_min, hardship left at most aid.")
