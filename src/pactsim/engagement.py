@@ -245,8 +245,11 @@ def run(
         # 3. council
         recent = float(np.mean(flows[-12:]))
         promised = sum(contingent.values())
-        budget = (sc.package.side_payment_share if sc.package else 0.0) * (
-            recent + (sc.package.promise_weight if sc.package else 0.0) * promised / 36.0
+        pkg = sc.package
+        budget = (
+            pkg.side_payment_share * (recent + pkg.promise_weight * promised / pkg.promise_horizon)
+            if pkg
+            else 0.0
         )
         weights_by_issue = np.array([contingent.get(i, 0.0) for i in reform_issues])
         shares = (

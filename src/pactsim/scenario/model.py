@@ -207,6 +207,12 @@ class Package(Strict):
         description="How much a still-contingent promise counts, against cash, in the "
         "leadership's side-payment budget [0-1].",
     )
+    promise_horizon: Num = Field(
+        36.0,
+        gt=0,
+        description="Months over which the leadership spreads the value still promised when it "
+        "counts it in its side-payment budget [months].",
+    )
     leverage: Num = Field(
         1.0,
         ge=0,
