@@ -24,8 +24,8 @@ from numba import njit
 from numpy.typing import NDArray
 
 from pactsim.errors import InputError
-from pactsim.models.population.kernel import tick_seed
-from pactsim.models.population.model import half_widths, offsets
+from pactsim.models.population import rng
+from pactsim.models.population.model import offsets
 from pactsim.models.population.params import CivilViolenceParams
 
 _ROUND = {"none": 0, "floor": 1, "round": 2}
@@ -54,6 +54,7 @@ class EthnicParams:
     variant: str = "netlogo"
     blue_share: float = 0.5
     birth_rate: float = 0.0
+    max_age: int = 0
 
     def __post_init__(self) -> None:
         # the Model I checks cover every shared field
@@ -73,6 +74,12 @@ class EthnicParams:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
                 raise InputError(f"population parameter {name!r}: must be in [0, 1] (got {v!r})")
+        m = self.max_age
+        if isinstance(m, bool) or not isinstance(m, int) or not 0 <= m <= 2**31 - 2:
+            raise InputError(
+                f"population parameter 'max_age': must be an integer in [0, 2^31 - 2] ticks "
+                f"(got {m!r})"
+            )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,8 +121,6 @@ def _ethnic_kernel(
     nticks,
     h,
     w,
-    r,
-    hw,
     ody,
     odx,
     rounding,
@@ -124,52 +129,63 @@ def _ethnic_kernel(
     thr,
     max_jail,
     birth,
+    max_age,
     grid,
     group,
     hard,
     risk,
     state,
     jail,
+    age,
+    life,
     pos,
     copos,
+    free,
+    n_free,
     out,
 ):
     """grid[cell]: -1 empty, i >= 0 citizen i, -2 - c cop c. state: 0 quiet, 1 active,
-    2 jailed, 3 dead. out[t] = (blue, green, active, jailed, killed)."""
+    2 jailed, 3 dead (its slot is on the stack ``free[:n_free]`` for a newborn).
+    out[t] = (blue, green, active, jailed, killed, born, died, same-group neighbour pairs,
+    citizen neighbour pairs)."""
     cap = group.shape[0]
     n_cop = copos.shape[0]
     n_cells = h * w
+    n_off = ody.shape[0]
     order = np.empty(cap + n_cop, dtype=np.int64)
-    buf = np.empty(ody.shape[0] + 1, dtype=np.int64)
+    buf = np.empty(n_off + 1, dtype=np.int64)
     killed = 0
+    born = 0
+    died = 0
     for t in range(nticks):
-        np.random.seed(tick_seed(seed, t))
+        s0, s1, s2, s3 = rng.stream(seed, t)
+        # activation order: inside-out Fisher-Yates over free citizens, then cops
         n = 0
-        for i in range(cap):
-            if state[i] == 0 or state[i] == 1:
-                order[n] = i
-                n += 1
-        for c in range(n_cop):
-            order[n] = cap + c
+        for idx in range(cap + n_cop):
+            if idx < cap and state[idx] >= 2:
+                continue
+            s0, s1, s2, s3, j = rng.below(s0, s1, s2, s3, n + 1)
+            order[n] = order[j]
+            order[j] = idx
             n += 1
-        np.random.shuffle(order[:n])
         for m in range(n):
             idx = order[m]
             is_cit = idx < cap
-            if is_cit and (state[idx] == 2 or state[idx] == 3):
+            if is_cit and state[idx] >= 2:
                 continue  # jailed or killed earlier in this tick
             here = pos[idx] if is_cit else copos[idx - cap]
             y = here // w
             x = here - y * w
-            # move
+            # move to a random empty cell within vision
             ne = 0
-            for j in range(ody.shape[0]):
+            for j in range(n_off):
                 cc = ((y + ody[j]) % h) * w + (x + odx[j]) % w
                 if grid[cc] == -1:
                     buf[ne] = cc
                     ne += 1
             if ne > 0:
-                dest = buf[np.random.randint(0, ne)]
+                s0, s1, s2, s3, v = rng.below(s0, s1, s2, s3, ne)
+                dest = buf[v]
                 grid[dest] = grid[here]
                 grid[here] = -1
                 here = dest
@@ -184,7 +200,7 @@ def _ethnic_kernel(
                 cops = 0
                 act = 1
                 ne = 0
-                for j in range(ody.shape[0]):
+                for j in range(n_off):
                     a = grid[((y + ody[j]) % h) * w + (x + odx[j]) % w]
                     if a <= -2:
                         cops += 1
@@ -205,58 +221,88 @@ def _ethnic_kernel(
                 g = hard[i] * (1.0 - leg)
                 if g - risk[i] * p > thr and ne > 0:
                     state[i] = 1
-                    victim = buf[np.random.randint(0, ne)]
+                    s0, s1, s2, s3, v = rng.below(s0, s1, s2, s3, ne)
+                    victim = buf[v]
                     state[victim] = 3
                     grid[pos[victim]] = -1
+                    free[n_free] = victim
+                    n_free += 1
                     killed += 1
                 else:
                     state[i] = 0
-                if birth > 0.0 and np.random.random() < birth:
-                    ne = 0
-                    for j in range(ody.shape[0]):
-                        cc = ((y + ody[j]) % h) * w + (x + odx[j]) % w
-                        if grid[cc] == -1:
-                            buf[ne] = cc
-                            ne += 1
-                    if ne > 0:
-                        for s in range(cap):
-                            if state[s] == 3:
-                                cell = buf[np.random.randint(0, ne)]
-                                group[s] = group[i]
-                                hard[s] = np.random.random()
-                                risk[s] = np.random.random()
-                                state[s] = 0
-                                pos[s] = cell
-                                grid[cell] = s
-                                break
+                if birth > 0.0:
+                    s0, s1, s2, s3, u = rng.uniform(s0, s1, s2, s3)
+                    if u < birth and n_free > 0:
+                        ne = 0
+                        for j in range(n_off):
+                            cc = ((y + ody[j]) % h) * w + (x + odx[j]) % w
+                            if grid[cc] == -1:
+                                buf[ne] = cc
+                                ne += 1
+                        if ne > 0:
+                            n_free -= 1
+                            s = free[n_free]
+                            s0, s1, s2, s3, v = rng.below(s0, s1, s2, s3, ne)
+                            cell = buf[v]
+                            group[s] = group[i]
+                            s0, s1, s2, s3, u = rng.uniform(s0, s1, s2, s3)
+                            hard[s] = u
+                            s0, s1, s2, s3, u = rng.uniform(s0, s1, s2, s3)
+                            risk[s] = u
+                            age[s] = 0
+                            if max_age > 0:
+                                s0, s1, s2, s3, v = rng.below(s0, s1, s2, s3, max_age + 1)
+                                life[s] = v
+                            state[s] = 0
+                            pos[s] = cell
+                            grid[cell] = s
+                            born += 1
             else:
                 na = 0
-                for j in range(ody.shape[0]):
+                for j in range(n_off):
                     a = grid[((y + ody[j]) % h) * w + (x + odx[j]) % w]
                     if a >= 0 and state[a] == 1:
                         buf[na] = a
                         na += 1
                 if na > 0:
-                    s = buf[np.random.randint(0, na)]
+                    s0, s1, s2, s3, v = rng.below(s0, s1, s2, s3, na)
+                    s = buf[v]
                     state[s] = 2
-                    jail[s] = np.random.randint(0, max_jail + 1)
+                    s0, s1, s2, s3, v = rng.below(s0, s1, s2, s3, max_jail + 1)
+                    jail[s] = v
                     grid[pos[s]] = -1
+        # jail terms run out; the released return to a random empty cell (64 tries)
         for i in range(cap):
             if state[i] == 2:
                 if jail[i] > 0:
                     jail[i] -= 1
                     continue
                 for _ in range(64):
-                    cc = np.random.randint(0, n_cells)
+                    s0, s1, s2, s3, cc = rng.below(s0, s1, s2, s3, n_cells)
                     if grid[cc] == -1:
                         grid[cc] = i
                         pos[i] = cc
                         state[i] = 0
                         break
+        # ageing: a citizen (free or jailed) older than its life span dies
+        if max_age > 0:
+            for i in range(cap):
+                if state[i] == 3:
+                    continue
+                age[i] += 1
+                if age[i] > life[i]:
+                    if state[i] < 2:
+                        grid[pos[i]] = -1
+                    state[i] = 3
+                    free[n_free] = i
+                    n_free += 1
+                    died += 1
         nb = 0
         ng = 0
         na = 0
         nj = 0
+        same = 0
+        pairs = 0
         for i in range(cap):
             if state[i] == 3:
                 continue
@@ -268,49 +314,98 @@ def _ethnic_kernel(
                 na += 1
             elif state[i] == 2:
                 nj += 1
+            if state[i] < 2:
+                y = pos[i] // w
+                x = pos[i] - y * w
+                for dy in range(-1, 2):
+                    for dx in range(-1, 2):
+                        if dy == 0 and dx == 0:
+                            continue
+                        a = grid[((y + dy) % h) * w + (x + dx) % w]
+                        if a >= 0:
+                            pairs += 1
+                            if group[a] == group[i]:
+                                same += 1
         out[t, 0] = nb
         out[t, 1] = ng
         out[t, 2] = na
         out[t, 3] = nj
         out[t, 4] = killed
+        out[t, 5] = born
+        out[t, 6] = died
+        out[t, 7] = same
+        out[t, 8] = pairs
+    return n_free
 
 
-def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray[np.int64]]:
-    """One run of Model II; series ``blue``, ``green``, ``active``, ``jailed``, ``killed``
-    (cumulative), initial state first."""
+SERIES = ("blue", "green", "active", "jailed", "killed", "born", "died")
+
+
+def _segregation(grid: NDArray[np.int64], group: NDArray[np.int64], h: int, w: int) -> float:
+    """Share of same-group citizens among the citizens in the 8 cells around each citizen."""
+    g = grid.reshape(h, w)
+    occ = g >= 0
+    grp = np.where(occ, group[np.maximum(g, 0)], -1)
+    same = 0
+    pairs = 0
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dy == 0 and dx == 0:
+                continue
+            nb = np.roll(np.roll(grp, dy, axis=0), dx, axis=1)
+            both = occ & (nb >= 0)
+            pairs += int(both.sum())
+            same += int((both & (nb == grp)).sum())
+    return same / pairs if pairs else 0.0
+
+
+def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray[Any]]:
+    """One run of Model II, initial state first. Series (int64): ``blue``, ``green`` (alive
+    members of each group, jailed included), ``active``, ``jailed``, and cumulative
+    ``killed``, ``born``, ``died`` (of age), so that initial + born - killed - died = alive;
+    and ``segregation`` (float): the share of same-group citizens among the citizens on the
+    8 cells around each free citizen (about the group share when mixed, 1 when separated)."""
     p = params
-    if steps < 0 or seed < 0:
-        raise InputError("run_ethnic: steps and seed must be non-negative")
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+        raise InputError(f"run_ethnic: 'steps' must be a non-negative integer (got {steps!r})")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"run_ethnic: 'seed' must be a non-negative integer (got {seed!r})")
     cells = p.width * p.height
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xE7]))
+    gen = np.random.default_rng(np.random.SeedSequence([int(seed), 0xE7]))
     n_cit = round(p.citizen_density * cells)
     n_cop = min(round(p.cop_density * cells), cells - n_cit)
-    perm = rng.permutation(cells)
+    perm = gen.permutation(cells)
     copos = np.sort(perm[:n_cop]).astype(np.int64)
     pos = np.sort(perm[n_cop : n_cop + n_cit]).astype(np.int64)
-    group = (rng.random(n_cit) >= p.blue_share).astype(np.int64)
-    hard = rng.random(n_cit)
-    risk = rng.random(n_cit)
-    init = [int(n_cit - np.count_nonzero(group)), int(np.count_nonzero(group)), 0, 0, 0]
+    group = (gen.random(n_cit) >= p.blue_share).astype(np.int64)
+    hard = gen.random(n_cit)
+    risk = gen.random(n_cit)
+    if p.max_age > 0:
+        life = gen.integers(0, p.max_age, size=n_cit, endpoint=True).astype(np.int64)
+        age = (gen.random(n_cit) * (life + 1)).astype(np.int64)  # U{0..life}
+    else:
+        life = np.zeros(n_cit, dtype=np.int64)
+        age = np.zeros(n_cit, dtype=np.int64)
     grid = np.full(cells, -1, dtype=np.int64)
     grid[pos] = np.arange(n_cit)
     grid[copos] = -2 - np.arange(n_cop)
     state = np.zeros(n_cit, dtype=np.int64)
     jail = np.zeros(n_cit, dtype=np.int64)
+    free = np.zeros(n_cit, dtype=np.int64)
+    n_blue = int(n_cit - np.count_nonzero(group))
+    init = [n_blue, n_cit - n_blue, 0, 0, 0, 0, 0]
+    seg0 = _segregation(grid, group, p.height, p.width)
     from pactsim.models.population.params import SEMANTICS
 
     shape = SEMANTICS[p.variant].neighbourhood
-    hw = half_widths(p.vision, shape)
     ody, odx = offsets(p.vision, shape)
-    out = np.zeros((steps, 5), dtype=np.int64)
+    out = np.zeros((steps, 9), dtype=np.int64)
     if steps:
         _ethnic_kernel(
-            seed,
-            steps,
+            int(seed),
+            int(steps),
             p.height,
             p.width,
-            p.vision,
-            hw,
             ody,
             odx,
             _ROUND[SEMANTICS[p.variant].rounding],
@@ -319,18 +414,24 @@ def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray
             float(p.threshold),
             int(p.max_jail),
             float(p.birth_rate),
+            int(p.max_age),
             grid,
             group,
             hard,
             risk,
             state,
             jail,
+            age,
+            life,
             pos,
             copos,
+            free,
+            0,
             out,
         )
-    full = np.vstack([np.asarray(init, dtype=np.int64)[None, :], out])
-    return {
-        name: full[:, j].copy()
-        for j, name in enumerate(("blue", "green", "active", "jailed", "killed"))
-    }
+    full = np.vstack([np.asarray(init, dtype=np.int64)[None, :], out[:, :7]])
+    series: dict[str, NDArray[Any]] = {name: full[:, j].copy() for j, name in enumerate(SERIES)}
+    pairs = out[:, 8]
+    seg = np.divide(out[:, 7], pairs, out=np.zeros(steps), where=pairs > 0)
+    series["segregation"] = np.concatenate([[seg0], seg])
+    return series
