@@ -21,9 +21,9 @@ agent's turn are queued and applied at the end of the turn; this does not change
 agent itself reads, because it moves only within its vision (the neighbourhood is symmetric)
 and its own contribution is handled explicitly.
 
-Random numbers: numba's generator, reseeded at the start of every tick from (seed, tick), so a
-run is bit-identical whether it is advanced in one call or many, and two runs in one process
-(or on two threads) never share a stream.
+Random numbers: a fresh xoshiro256** stream at the start of every tick from (seed, tick)
+(:mod:`pactsim.models.population.rng`), so a run is bit-identical whether it is advanced in one
+call or many, and two runs in one process (or on two threads) never share a stream.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+from pactsim.models.population.rng import below, stream
 
 QUIET = 0
 ACTIVE = 1
@@ -273,10 +275,11 @@ def advance_kernel(
     qx = np.empty(8, dtype=np.int64)
     qd = np.empty(8, dtype=np.int64)
     for t in range(nticks):
-        np.random.seed(tick_seed(seed, tick0 + t))
-        for m in range(n):
-            order[m] = m
-        np.random.shuffle(order)
+        s0, s1, s2, s3 = stream(seed, tick0 + t)
+        for m in range(n):  # a fresh random order (inside-out Fisher-Yates)
+            s0, s1, s2, s3, jr = below(s0, s1, s2, s3, m + 1)
+            order[m] = order[jr]
+            order[jr] = m
         k = kk[t]
         newly = 0
         for m in range(n):
@@ -328,7 +331,7 @@ def advance_kernel(
                         no = offy.shape[0] - n_off1
                     dest = -1
                     for _ in range(32):
-                        jj = np.random.randint(0, no)
+                        s0, s1, s2, s3, jj = below(s0, s1, s2, s3, no)
                         yy = y + offy[ob + jj]
                         if yy < 0:
                             yy += h
@@ -350,7 +353,7 @@ def advance_kernel(
                             if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                 cnt += 1
                         if cnt > 0:
-                            rr = np.random.randint(0, cnt)
+                            s0, s1, s2, s3, rr = below(s0, s1, s2, s3, cnt)
                             for jj in range(no):
                                 cc = ((y + offy[ob + jj]) % h) * w + (x + offx[ob + jj]) % w
                                 if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
@@ -505,7 +508,7 @@ def advance_kernel(
                     na = np.int64(f2[y * w + x] if two else f1[y * w + x]) & ACT_MASK
                     if na == 0:
                         continue
-                    target = np.random.randint(0, na)
+                    s0, s1, s2, s3, target = below(s0, s1, s2, s3, na)
                     suspect = -1
                     no = ody2.shape[0]
                     for jj in range(-1, no):
@@ -559,7 +562,9 @@ def advance_kernel(
                     qx[nq] = jx
                     qd[nq] = -1
                     nq += 1
-                    term = np.random.randint(0, jail_hi) if jail_hi > 0 else 0
+                    term = 0
+                    if jail_hi > 0:
+                        s0, s1, s2, s3, term = below(s0, s1, s2, s3, jail_hi)
                     if jail_mode == JAIL_NETLOGO:
                         if term > 0:
                             ag[j].state = JAILED
@@ -689,7 +694,7 @@ def advance_kernel(
                     else:
                         cell = -1
                         for _ in range(64):
-                            cc = np.random.randint(0, n_cells)
+                            s0, s1, s2, s3, cc = below(s0, s1, s2, s3, n_cells)
                             if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                 cell = cc
                                 break
@@ -699,7 +704,7 @@ def advance_kernel(
                                 if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                     cnt += 1
                             if cnt > 0:
-                                rr = np.random.randint(0, cnt)
+                                s0, s1, s2, s3, rr = below(s0, s1, s2, s3, cnt)
                                 for cc in range(n_cells):
                                     if (busy[cc >> 6] >> np.uint64(cc & 63)) & one == 0:
                                         if rr == 0:

@@ -21,6 +21,8 @@ Rounding = Literal["none", "floor", "round"]
 MAX_VISION = 100
 #: jail terms are stored in 32 bits
 MAX_JAIL = 2**31 - 2
+#: cells and agents are indexed in 32 bits
+MAX_CELLS = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,11 @@ class CivilViolenceParams:
         """Raise :class:`InputError` naming the first field that is out of range."""
         _check_int("width", self.width, 1)
         _check_int("height", self.height, 1)
+        if self.width * self.height > MAX_CELLS:
+            raise InputError(
+                f"population parameters 'width' x 'height': at most {MAX_CELLS} cells "
+                f"(got {self.width} x {self.height})"
+            )
         _check_number("citizen_density", self.citizen_density, 0.0, 1.0)
         _check_number("cop_density", self.cop_density, 0.0, 1.0)
         if self.citizen_density + self.cop_density > 1.0 + 1e-12:
