@@ -376,23 +376,32 @@ def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray
     n_cop = min(round(p.cop_density * cells), cells - n_cit)
     perm = gen.permutation(cells)
     copos = np.sort(perm[:n_cop]).astype(np.int64)
-    pos = np.sort(perm[n_cop : n_cop + n_cit]).astype(np.int64)
-    group = (gen.random(n_cit) >= p.blue_share).astype(np.int64)
-    hard = gen.random(n_cit)
-    risk = gen.random(n_cit)
+    # one slot per cell that a cop does not hold: births can fill the grid; the slots
+    # beyond the initial citizens start dead, on the stack of free slots
+    cap = cells - n_cop
+    pos = np.zeros(cap, dtype=np.int64)
+    pos[:n_cit] = np.sort(perm[n_cop : n_cop + n_cit])
+    group = np.zeros(cap, dtype=np.int64)
+    group[:n_cit] = gen.random(n_cit) >= p.blue_share
+    hard = np.zeros(cap)
+    risk = np.zeros(cap)
+    hard[:n_cit] = gen.random(n_cit)
+    risk[:n_cit] = gen.random(n_cit)
+    life = np.zeros(cap, dtype=np.int64)
+    age = np.zeros(cap, dtype=np.int64)
     if p.max_age > 0:
-        life = gen.integers(0, p.max_age, size=n_cit, endpoint=True).astype(np.int64)
-        age = (gen.random(n_cit) * (life + 1)).astype(np.int64)  # U{0..life}
-    else:
-        life = np.zeros(n_cit, dtype=np.int64)
-        age = np.zeros(n_cit, dtype=np.int64)
+        life[:n_cit] = gen.integers(0, p.max_age, size=n_cit, endpoint=True)
+        age[:n_cit] = (gen.random(n_cit) * (life[:n_cit] + 1)).astype(np.int64)  # U{0..life}
     grid = np.full(cells, -1, dtype=np.int64)
-    grid[pos] = np.arange(n_cit)
+    grid[pos[:n_cit]] = np.arange(n_cit)
     grid[copos] = -2 - np.arange(n_cop)
-    state = np.zeros(n_cit, dtype=np.int64)
-    jail = np.zeros(n_cit, dtype=np.int64)
-    free = np.zeros(n_cit, dtype=np.int64)
-    n_blue = int(n_cit - np.count_nonzero(group))
+    state = np.full(cap, 3, dtype=np.int64)
+    state[:n_cit] = 0
+    jail = np.zeros(cap, dtype=np.int64)
+    free = np.zeros(cap, dtype=np.int64)
+    n_free = cap - n_cit
+    free[:n_free] = np.arange(cap - 1, n_cit - 1, -1)  # lowest slot on top
+    n_blue = int(n_cit - np.count_nonzero(group[:n_cit]))
     init = [n_blue, n_cit - n_blue, 0, 0, 0, 0, 0]
     seg0 = _segregation(grid, group, p.height, p.width)
     from pactsim.models.population.params import SEMANTICS
@@ -426,7 +435,7 @@ def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray
             pos,
             copos,
             free,
-            0,
+            n_free,
             out,
         )
     full = np.vstack([np.asarray(init, dtype=np.int64)[None, :], out[:, :7]])
