@@ -1,0 +1,205 @@
+"""Epstein's (2002) Model II: coexistence (run 6), genocide (run 7), peacekeepers (run 8),
+population turnover, invariants and input checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from pactsim.errors import InputError
+from pactsim.models.population.ethnic import (
+    ETHNIC_PRESETS,
+    EthnicParams,
+    _ethnic_kernel,
+    run_ethnic,
+)
+from pactsim.models.population.model import offsets
+
+
+def _preset(name: str, **kw: Any) -> EthnicParams:
+    return EthnicParams(**{**ETHNIC_PRESETS[name].params, **kw})
+
+
+def test_run6_peaceful_coexistence() -> None:
+    # L = 0.9: G = 0.1 H <= T, so nobody can ever be active
+    for seed in range(2):
+        calm = run_ethnic(_preset("run6"), seed, 100)
+        assert calm["killed"][-1] == 0 and calm["active"].max() == 0
+        assert calm["blue"][-1] > 400 and calm["green"][-1] > 400
+        assert abs(calm["segregation"][-1] - 0.5) < 0.1  # still mixed
+
+
+def test_run7_genocide() -> None:
+    for seed in range(3):
+        war = run_ethnic(_preset("run7"), seed, 200)
+        assert min(war["blue"][-1], war["green"][-1]) == 0
+        assert max(war["blue"][-1], war["green"][-1]) > 0
+        assert war["killed"][-1] > 800
+
+
+def test_run7_genocide_also_with_turnover() -> None:
+    for seed in range(2):
+        war = run_ethnic(_preset("run7", max_age=200, birth_rate=0.02), seed, 300)
+        assert min(war["blue"][-1], war["green"][-1]) == 0
+        assert war["born"][-1] > 0 and war["died"][-1] > 0
+
+
+def test_run8_peacekeepers_slow_the_killing() -> None:
+    # what run 8 does reproduce: with peacekeepers at 0.04 the first ticks' killing is
+    # slower (the paper's safe havens are not reproduced, see docs/population.md)
+    seeds = range(3)
+    with_cops = [run_ethnic(_preset("run8"), s, 5)["killed"][-1] for s in seeds]
+    without = [run_ethnic(_preset("run8", cop_density=0.0), s, 5)["killed"][-1] for s in seeds]
+    assert max(with_cops) < min(without)
+
+
+def test_peacekeepers_prevent_genocide_with_births() -> None:
+    # measured (docs/population.md): L = 0.75, births 0.02, no death by age; peacekeepers at
+    # 0.08 keep both groups alive, while the same run without them ends in genocide
+    seeds = range(3)
+
+    def survivors(cops: float) -> int:
+        n = 0
+        for s in seeds:
+            p = EthnicParams(legitimacy=0.75, birth_rate=0.02, cop_density=cops)
+            r = run_ethnic(p, s, 300)
+            n += int(min(r["blue"][-1], r["green"][-1]) >= 0.025 * (r["blue"][0] + r["green"][0]))
+        return n
+
+    assert survivors(0.08) >= 2
+    assert survivors(0.0) == 0
+
+
+def _conserved(r: dict[str, np.ndarray]) -> None:
+    alive = r["blue"] + r["green"]
+    assert np.array_equal(alive, alive[0] + r["born"] - r["killed"] - r["died"])
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"legitimacy": 0.6, "cop_density": 0.04},
+        {"legitimacy": 0.6, "cop_density": 0.08, "birth_rate": 0.05, "max_age": 50},
+        {"legitimacy": 0.75, "cop_density": 0.08, "birth_rate": 0.02, "variant": "paper"},
+        {"legitimacy": 0.7, "cop_density": 0.1, "max_age": 30, "variant": "mesa"},
+    ],
+)
+def test_agents_conserved_and_deterministic(kw: dict[str, Any]) -> None:
+    p = EthnicParams(width=20, height=20, **kw)
+    a = run_ethnic(p, 3, 80)
+    _conserved(a)
+    assert np.all(np.diff(a["killed"]) >= 0) and np.all(
+        a["active"] + a["jailed"] <= a["blue"] + a["green"]
+    )
+    b = run_ethnic(p, 3, 80)
+    for key in a:
+        assert np.array_equal(a[key], b[key])
+    c = run_ethnic(p, 4, 80)
+    assert any(not np.array_equal(a[key], c[key]) for key in a)
+
+
+def test_age_turnover_without_births_empties_the_grid() -> None:
+    # life spans U{0..40}: after 41 ticks every initial citizen has died of age
+    r = run_ethnic(EthnicParams(legitimacy=0.9, max_age=40), 0, 42)
+    assert r["blue"][-1] == 0 and r["green"][-1] == 0
+    assert r["died"][-1] == r["blue"][0] + r["green"][0]
+    # deaths spread over the run, not all at once
+    assert 0.2 < r["died"][20] / r["died"][-1] < 0.9
+    _conserved(r)
+
+
+def _direct(p: EthnicParams, seed: int, steps: int) -> tuple[np.ndarray, ...]:
+    """The kernel on a hand-made state, to check the grid after a run."""
+    h = w = 12
+    cells = h * w
+    gen = np.random.default_rng(seed)
+    n_cop = 8
+    n_cit = 90
+    perm = gen.permutation(cells)
+    copos = perm[:n_cop].astype(np.int64)
+    cap = cells - n_cop
+    pos = np.zeros(cap, dtype=np.int64)
+    pos[:n_cit] = perm[n_cop : n_cop + n_cit]
+    grid = np.full(cells, -1, dtype=np.int64)
+    grid[pos[:n_cit]] = np.arange(n_cit)
+    grid[copos] = -2 - np.arange(n_cop)
+    group = np.zeros(cap, dtype=np.int64)
+    group[:n_cit] = np.arange(n_cit) % 2
+    hard = np.zeros(cap)
+    risk = np.zeros(cap)
+    hard[:n_cit] = gen.random(n_cit)
+    risk[:n_cit] = gen.random(n_cit)
+    state = np.full(cap, 3, dtype=np.int64)
+    state[:n_cit] = 0
+    life = np.zeros(cap, dtype=np.int64)
+    life[:n_cit] = gen.integers(0, 30, n_cit)
+    age = np.zeros(cap, dtype=np.int64)
+    free = np.zeros(cap, dtype=np.int64)
+    free[: cap - n_cit] = np.arange(cap - 1, n_cit - 1, -1)
+    ody, odx = offsets(2, "moore")
+    out = np.zeros((steps, 9), dtype=np.int64)
+    _ethnic_kernel(
+        seed, steps, h, w, ody, odx, 1, 0.6, 2.3, 0.1, 5, 0.05, 30, grid, group, hard,
+        risk, state, np.zeros(cap, dtype=np.int64), age, life, pos, copos, free,
+        cap - n_cit, out,
+    )  # fmt: skip
+    return grid, state, pos, copos, out
+
+
+def test_grid_consistent_after_run() -> None:
+    for seed in range(3):
+        grid, state, pos, copos, out = _direct(EthnicParams(), seed, 40)
+        on_grid = np.flatnonzero(state < 2)
+        # each free citizen is on its own cell, and every occupied cell points back at it
+        assert len(set(pos[on_grid].tolist())) == len(on_grid)
+        assert np.array_equal(grid[pos[on_grid]], on_grid)
+        # jailed and dead citizens are on no cell
+        assert set(grid[grid >= 0].tolist()) == set(on_grid.tolist())
+        assert np.array_equal(grid[copos], -2 - np.arange(len(copos)))
+        assert np.count_nonzero(grid <= -2) == len(copos)
+        assert out[-1, 5] > 0 and out[-1, 6] > 0  # births and deaths happened
+
+
+def test_segregation_measures_enclaves() -> None:
+    from pactsim.models.population.ethnic import _segregation
+
+    grid = np.arange(16, dtype=np.int64)
+    halves = np.array([0] * 8 + [1] * 8, dtype=np.int64)  # top two rows vs bottom two
+    stripes = np.array([0, 1] * 8, dtype=np.int64)  # alternating columns
+    # 4 x 4 torus, full: each cell has 8 neighbours; halves: 2 same in its row + 3 in the
+    # other row of its half -> 5 of 8
+    assert _segregation(grid, halves, 4, 4) == pytest.approx(5 / 8)
+    assert _segregation(grid, stripes, 4, 4) == pytest.approx(2 / 8)
+    assert _segregation(grid, np.zeros(16, dtype=np.int64), 4, 4) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("blue_share", 1.5),
+        ("birth_rate", -0.1),
+        ("birth_rate", True),
+        ("max_age", -1),
+        ("max_age", 2.5),
+        ("legitimacy", 2.0),
+        ("cop_density", -0.1),
+    ],
+)
+def test_bad_parameters_name_the_field(field: str, value: Any) -> None:
+    with pytest.raises(InputError, match=field):
+        EthnicParams(**{field: value})
+
+
+def test_bad_run_arguments() -> None:
+    with pytest.raises(InputError, match="steps"):
+        run_ethnic(EthnicParams(), 0, -1)
+    with pytest.raises(InputError, match="seed"):
+        run_ethnic(EthnicParams(), -1, 5)
+
+
+def test_zero_steps_gives_initial_state() -> None:
+    r = run_ethnic(EthnicParams(), 0, 0)
+    assert all(len(v) == 1 for v in r.values())
+    assert r["blue"][0] + r["green"][0] == round(0.7 * 1600)
