@@ -107,7 +107,7 @@ def tick_seed(seed: int, tick: int) -> int:
     return np.int64(z & np.uint64(0x7FFFFFFF))  # type: ignore[return-value]
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)  # compiled into build (cached there)
 def field_add(field, y, x, delta, h, w, hw, r):
     """Add ``delta`` to every cell within radius r of (y, x) (row half-widths ``hw``)."""
     for i in range(2 * r + 1):

@@ -12,6 +12,9 @@ two threads never share a stream.
 
 Each tick starts a fresh stream from SplitMix64 of (seed, tick), the seeding the authors
 recommend, so a run is bit-identical however its ticks are split over calls.
+
+The helpers are not cached on their own: they are compiled into the (cached) kernels that
+call them, and a process that loads those kernels from the cache never compiles them.
 """
 
 from __future__ import annotations
@@ -24,14 +27,14 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 _TWO32 = np.uint64(0x100000000)
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)
 def _splitmix(z):  # type: ignore[no-untyped-def]
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)
 def stream(seed, tick):  # type: ignore[no-untyped-def]
     """The state (s0, s1, s2, s3) of the stream of (seed, tick): four SplitMix64 outputs."""
     z = np.uint64(seed) * _GOLDEN + np.uint64(tick)
@@ -43,12 +46,12 @@ def stream(seed, tick):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)
 def _rotl(x, k):  # type: ignore[no-untyped-def]
     return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)
 def step(s0, s1, s2, s3):  # type: ignore[no-untyped-def]
     """One xoshiro256** output: the new state and a uniform 64-bit word."""
     a, b, c, d = np.uint64(s0), np.uint64(s1), np.uint64(s2), np.uint64(s3)
@@ -63,7 +66,7 @@ def step(s0, s1, s2, s3):  # type: ignore[no-untyped-def]
     return a, b, c, d, out
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)
 def below(s0, s1, s2, s3, n):  # type: ignore[no-untyped-def]
     """A uniform integer in [0, n) for 1 <= n <= 2**32 (Lemire's method, no bias)."""
     nn = np.uint64(n)
@@ -76,7 +79,7 @@ def below(s0, s1, s2, s3, n):  # type: ignore[no-untyped-def]
             return s0, s1, s2, s3, np.int64(m >> np.uint64(32))
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)
 def uniform(s0, s1, s2, s3):  # type: ignore[no-untyped-def]
     """A uniform float in [0, 1) with 53 random bits."""
     s0, s1, s2, s3, r = step(s0, s1, s2, s3)
