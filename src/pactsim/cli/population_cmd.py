@@ -54,6 +54,12 @@ def population_cmd(
     threshold: float | None = typer.Option(None, "--threshold", help="Activation threshold T."),
     k: float | None = typer.Option(None, "--k", help="Arrest constant k."),
     variant: str = typer.Option("netlogo", "--variant", help="paper, netlogo or mesa."),
+    birth_rate: float | None = typer.Option(
+        None, "--birth-rate", help="Model II (run6-run8): chance per tick of a child (0-1)."
+    ),
+    max_age: int | None = typer.Option(
+        None, "--max-age", help="Model II (run6-run8): longest life span, ticks (0: no ageing)."
+    ),
     steps: int | None = typer.Option(
         None, "--steps", help="Ticks to run (default: preset's, or 500)."
     ),
@@ -95,8 +101,11 @@ def population_cmd(
         "k": k,
     }
     if preset in MODEL_II_PRESETS:
+        overrides.update(birth_rate=birth_rate, max_age=max_age)
         _ethnic(preset, overrides, variant, steps, seed, json_out, plot, every)
         return
+    if birth_rate is not None or max_age is not None:
+        raise InputError("--birth-rate and --max-age: only for the Model II presets run6-run8")
     name = preset or "custom"
     if preset is None:
         params = CivilViolenceParams(
@@ -233,9 +242,7 @@ def _ethnic(
 
     pre = ETHNIC_PRESETS[preset]
     fields = {**pre.params, "variant": variant}
-    fields.update({key: v for key, v in overrides.items() if v is not None and key != "max_jail"})
-    if overrides.get("max_jail") is not None:
-        fields["max_jail"] = overrides["max_jail"]
+    fields.update({key: v for key, v in overrides.items() if v is not None})
     params = EthnicParams(**fields)
     n_steps = pre.steps if steps is None else steps
     series = run_ethnic(params, seed, n_steps)
@@ -254,13 +261,15 @@ def _ethnic(
         return
     console.print(f"[bold]ethnic violence[/] preset {preset}, seed {seed}, {n_steps} ticks")
     t = Table(title="population by group")
-    for col in ("tick", "blue", "green", "active", "jailed", "killed"):
+    cols = ("blue", "green", "active", "jailed", "killed", "born", "died")
+    for col in ("tick", *cols, "same-group share"):
         t.add_column(col, justify="right")
     step = every or max(1, n_steps // 10)
     for i in range(0, n_steps + 1, step):
         t.add_row(
             str(i),
-            *(str(int(series[c][i])) for c in ("blue", "green", "active", "jailed", "killed")),
+            *(str(int(series[c][i])) for c in cols),
+            f"{series['segregation'][i]:.2f}",
         )
     console.print(t)
     if plot:
