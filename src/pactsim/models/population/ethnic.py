@@ -6,12 +6,19 @@ each group accords the other. A free citizen moves to a random empty cell within
 estimates P = 1 - exp(-k g(C/A)) with C the cops and A the actives *of its own group* within
 vision (itself included); if G - R P > T and a member of the other group is within vision, it
 is active and kills one of them at random. Cops ("peacekeepers") move and arrest a random
-active citizen within vision; jailed citizens leave the grid for U{0..J} ticks and return on a
-random empty cell. Optional births (``birth_rate``, assumption) refill the grid: a free citizen
-places a child of its group on a random empty cell within its vision.
+active citizen of either group within vision; jailed citizens leave the grid for U{0..J} ticks
+and return on a random empty cell.
+
+Population turnover (the paper's Model II agents age and have offspring; its values are not
+given in pactsim's sources, so both are assumptions, off by default): with ``max_age`` > 0
+each citizen has a life span U{0..max_age} ticks and dies, free or jailed, when older; with
+``birth_rate`` > 0 a free citizen has, with that chance per tick, a child of its own group
+(fresh H, R, life span; age 0) on a random empty cell within its vision. Births are limited
+by space only (up to one citizen per cell not held by a cop).
 
 Presets run6-run8 follow the paper's Figs. 12-14 (peaceful coexistence; local ethnic cleansing
-to genocide; safe havens under peacekeeping); their values are pactsim's reconstruction.
+to genocide; safe havens under peacekeeping); their values are pactsim's reconstruction, and
+run 8's safe havens are not reproduced (docs/population.md).
 """
 
 from __future__ import annotations
@@ -38,8 +45,13 @@ class EthnicParams:
 
     Attributes:
         blue_share: share of citizens in group 0 (0-1). Default 0.5, Epstein (2002).
-        birth_rate: chance per tick that a free citizen has a child (0-1). Default 0,
-            assumption (no births), so that killings are not masked.
+        birth_rate: chance per tick that a free citizen has a child of its group on a
+            random empty cell within its vision (0-1). Default 0 (no births). Epstein (2002)
+            gives Model II agents offspring; the rate is an assumption.
+        max_age: longest life span (ticks); each citizen's span is U{0..max_age}, initial
+            ages U{0..span}; a citizen older than its span dies. Default 0 (no death by
+            age). Epstein (2002) gives Model II agents a random maximum age; the value is an
+            assumption.
     """
 
     width: int = 40
