@@ -22,7 +22,6 @@ from pactsim.models.population import (
     simulate,
 )
 from pactsim.models.population import kernel as kn
-from pactsim.models.population.ethnic import ETHNIC_PRESETS, EthnicParams, run_ethnic
 from pactsim.models.population.model import half_widths
 
 runner = CliRunner()
@@ -218,16 +217,6 @@ def test_legitimacy_jump_explodes_more_than_gradual_decline() -> None:
 def test_paper_variant_without_rounding_shows_no_outbursts() -> None:
     p = CivilViolenceParams(variant="paper", cop_density=0.04, legitimacy=0.82, max_jail=30)
     assert simulate(p, 0, 300)["active"].max() < 50
-
-
-def test_model_ii_coexistence_and_genocide() -> None:
-    calm = run_ethnic(EthnicParams(**ETHNIC_PRESETS["run6"].params), 0, 100)
-    assert calm["killed"][-1] == 0 and calm["blue"][-1] > 400 and calm["green"][-1] > 400
-    war = run_ethnic(EthnicParams(**ETHNIC_PRESETS["run7"].params), 0, 200)
-    assert min(war["blue"][-1], war["green"][-1]) == 0
-    assert (
-        war["blue"][0] + war["green"][0] - war["killed"][-1] == war["blue"][-1] + war["green"][-1]
-    )
 
 
 # ------------------------------------------------------------------ engagement-loop API
