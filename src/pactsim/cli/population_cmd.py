@@ -262,14 +262,14 @@ def _ethnic(
     console.print(f"[bold]ethnic violence[/] preset {preset}, seed {seed}, {n_steps} ticks")
     t = Table(title="population by group")
     cols = ("blue", "green", "active", "jailed", "killed", "born", "died")
-    for col in ("tick", *cols, "same-group share"):
+    for col in ("tick", *cols, "segregation"):
         t.add_column(col, justify="right")
     step = every or max(1, n_steps // 10)
     for i in range(0, n_steps + 1, step):
         t.add_row(
             str(i),
             *(str(int(series[c][i])) for c in cols),
-            f"{series['segregation'][i]:.2f}",
+            "-" if np.isnan(series["segregation"][i]) else f"{series['segregation'][i]:.2f}",
         )
     console.print(t)
     if plot:

@@ -115,14 +115,15 @@ ETHNIC_PRESETS: dict[str, EthnicPreset] = {
     "run7": EthnicPreset(
         "run7",
         "Local ethnic cleansing to genocide (Fig. 13): low legitimacy, no peacekeepers.",
-        {"legitimacy": 0.6, "cop_density": 0.0},
-        200,
+        {"legitimacy": 0.75, "cop_density": 0.0},
+        300,
     ),
     "run8": EthnicPreset(
         "run8",
-        "Safe havens under peacekeeping (Fig. 14): low legitimacy, peacekeepers at 0.04.",
-        {"legitimacy": 0.6, "cop_density": 0.04},
-        200,
+        "Peacekeeping (Fig. 14): run 7 with peacekeepers at 0.12; they delay the genocide "
+        "by hundreds of ticks, but the paper's separate safe havens do not form.",
+        {"legitimacy": 0.75, "cop_density": 0.12},
+        300,
     ),
 }
 
@@ -158,8 +159,8 @@ def _ethnic_kernel(
 ):
     """grid[cell]: -1 empty, i >= 0 citizen i, -2 - c cop c. state: 0 quiet, 1 active,
     2 jailed, 3 dead (its slot is on the stack ``free[:n_free]`` for a newborn).
-    out[t] = (blue, green, active, jailed, killed, born, died, same-group neighbour pairs,
-    citizen neighbour pairs)."""
+    out[t] = (blue, green, active, jailed, killed, born, died, then for blue and for green
+    members: same-group neighbours, citizen neighbours)."""
     cap = group.shape[0]
     n_cop = copos.shape[0]
     n_cells = h * w
@@ -313,8 +314,10 @@ def _ethnic_kernel(
         ng = 0
         na = 0
         nj = 0
-        same = 0
-        pairs = 0
+        same0 = 0
+        pairs0 = 0
+        same1 = 0
+        pairs1 = 0
         for i in range(cap):
             if state[i] == 3:
                 continue
@@ -335,9 +338,12 @@ def _ethnic_kernel(
                             continue
                         a = grid[((y + dy) % h) * w + (x + dx) % w]
                         if a >= 0:
-                            pairs += 1
-                            if group[a] == group[i]:
-                                same += 1
+                            if group[i] == 0:
+                                pairs0 += 1
+                                same0 += group[a] == 0
+                            else:
+                                pairs1 += 1
+                                same1 += group[a] == 1
         out[t, 0] = nb
         out[t, 1] = ng
         out[t, 2] = na
@@ -345,38 +351,66 @@ def _ethnic_kernel(
         out[t, 4] = killed
         out[t, 5] = born
         out[t, 6] = died
-        out[t, 7] = same
-        out[t, 8] = pairs
+        out[t, 7] = same0
+        out[t, 8] = pairs0
+        out[t, 9] = same1
+        out[t, 10] = pairs1
     return n_free
 
 
 SERIES = ("blue", "green", "active", "jailed", "killed", "born", "died")
 
 
-def _segregation(grid: NDArray[np.int64], group: NDArray[np.int64], h: int, w: int) -> float:
-    """Share of same-group citizens among the citizens in the 8 cells around each citizen."""
+def segregation_index(same: NDArray[Any], pairs: NDArray[Any]) -> NDArray[np.float64]:
+    """Mean over the two groups of the share of own-group citizens among a member's citizen
+    neighbours (``same[..., g] / pairs[..., g]``); NaN where a group has no free member with
+    a citizen neighbour (extinct, or every member isolated).
+
+    Under random mixing each group's share is its population share, so the mean is 0.5
+    whatever the sizes of the groups; it is 1 when the groups live in separate enclaves. (The
+    pooled share of same-group neighbours would not do: a small minority scattered at random
+    among a large majority gives it close to 1.)"""
+    same = np.asarray(same, dtype=np.float64)
+    pairs = np.asarray(pairs, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = same / pairs
+    return np.asarray(share.mean(axis=-1), dtype=np.float64)
+
+
+def _neighbour_pairs(
+    grid: NDArray[np.int64], group: NDArray[np.int64], h: int, w: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Per group: same-group and all citizen neighbours of its members (8 cells, torus)."""
     g = grid.reshape(h, w)
     occ = g >= 0
     grp = np.where(occ, group[np.maximum(g, 0)], -1)
-    same = 0
-    pairs = 0
+    same = np.zeros(2, dtype=np.int64)
+    pairs = np.zeros(2, dtype=np.int64)
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
             if dy == 0 and dx == 0:
                 continue
             nb = np.roll(np.roll(grp, dy, axis=0), dx, axis=1)
             both = occ & (nb >= 0)
-            pairs += int(both.sum())
-            same += int((both & (nb == grp)).sum())
-    return same / pairs if pairs else 0.0
+            for k in (0, 1):
+                mine = both & (grp == k)
+                pairs[k] += int(mine.sum())
+                same[k] += int((mine & (nb == k)).sum())
+    return same, pairs
+
+
+def _segregation(grid: NDArray[np.int64], group: NDArray[np.int64], h: int, w: int) -> float:
+    """The segregation index of a grid (see :func:`segregation_index`)."""
+    same, pairs = _neighbour_pairs(grid, group, h, w)
+    return float(segregation_index(same, pairs))
 
 
 def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray[Any]]:
     """One run of Model II, initial state first. Series (int64): ``blue``, ``green`` (alive
     members of each group, jailed included), ``active``, ``jailed``, and cumulative
     ``killed``, ``born``, ``died`` (of age), so that initial + born - killed - died = alive;
-    and ``segregation`` (float): the share of same-group citizens among the citizens on the
-    8 cells around each free citizen (about the group share when mixed, 1 when separated)."""
+    and ``segregation`` (float, :func:`segregation_index`: 0.5 when the groups are mixed
+    at random, whatever their sizes, 1 in separate enclaves, NaN once a group is gone)."""
     p = params
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
         raise InputError(f"run_ethnic: 'steps' must be a non-negative integer (got {steps!r})")
@@ -420,7 +454,7 @@ def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray
 
     shape = SEMANTICS[p.variant].neighbourhood
     ody, odx = offsets(p.vision, shape)
-    out = np.zeros((steps, 9), dtype=np.int64)
+    out = np.zeros((steps, 11), dtype=np.int64)
     if steps:
         _ethnic_kernel(
             int(seed),
@@ -452,7 +486,6 @@ def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray
         )
     full = np.vstack([np.asarray(init, dtype=np.int64)[None, :], out[:, :7]])
     series: dict[str, NDArray[Any]] = {name: full[:, j].copy() for j, name in enumerate(SERIES)}
-    pairs = out[:, 8]
-    seg = np.divide(out[:, 7], pairs, out=np.zeros(steps), where=pairs > 0)
+    seg = segregation_index(out[:, [7, 9]], out[:, [8, 10]])
     series["segregation"] = np.concatenate([[seg0], seg])
     return series

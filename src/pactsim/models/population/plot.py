@@ -78,11 +78,11 @@ def plot_ethnic(series: dict[str, Any], path: Path, *, title: str = "") -> None:
     ax.set_xlabel("tick")
     ax.set_ylabel("citizens")
     ax.legend(fontsize=8, loc="upper left")
-    if "segregation" in series:  # enclaves: share of same-group neighbours
+    if "segregation" in series:  # 0.5 mixed, 1 separate enclaves
         ax2 = ax.twinx()
-        ax2.plot(t, series["segregation"], color="#9467bd", ls="--", label="same-group share")
+        ax2.plot(t, series["segregation"], color="#9467bd", ls="--", label="segregation")
         ax2.set_ylim(0, 1.05)
-        ax2.set_ylabel("same-group share of neighbours")
+        ax2.set_ylabel("segregation index (0.5 mixed, 1 enclaves)")
         ax2.legend(fontsize=8, loc="upper right")
     ax.set_title(title)
     fig.tight_layout()
