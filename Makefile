@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACTSIM := $(BIN)/pactsim
 OUT ?= out
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean bytecode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,17 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
+# byte-compile pactsim's sources, as pip does for a regular install: an editable install
+# otherwise compiles every module from source in each new process (worker processes, the
+# CLI) wherever bytecode writing is off (PYTHONDONTWRITEBYTECODE)
+bytecode: | $(BIN)/python
+	$(BIN)/python -m compileall -q src
+
 DEMO_SAMPLES ?= 60
 DEMO_REPLICATIONS ?= 1
 
 ## demo: install pactsim, run the flagship scenario's policies, an ensemble and the report
-demo: $(VENV)/.runtime
+demo: $(VENV)/.runtime bytecode
 	$(PACTSIM) validate afghanistan-2023
 	$(PACTSIM) run afghanistan-2023 --policy all --seed 1 --out $(OUT)/runs --plot
 	$(PACTSIM) check-calibration afghanistan-2023 --seeds 4
@@ -35,7 +41,7 @@ demo: $(VENV)/.runtime
 	@echo "report written to $(OUT)/report.html"
 
 ## test: install the dev extras and what the tests need, then run the whole suite
-test: $(VENV)/.dev
+test: $(VENV)/.dev bytecode
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -n 2 --timeout 900 --durations 15
 
