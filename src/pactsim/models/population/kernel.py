@@ -96,17 +96,6 @@ def prefetch(typingctx, arr, idx):  # type: ignore[no-untyped-def]
     return sig, codegen
 
 
-@njit(cache=True, nogil=True)
-def tick_seed(seed: int, tick: int) -> int:
-    """SplitMix64 of (seed, tick), reduced to 31 bits for ``np.random.seed``."""
-    z = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(tick)
-    z = z + np.uint64(0x632BE59BD9B4E019)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    z = z ^ (z >> np.uint64(31))
-    return np.int64(z & np.uint64(0x7FFFFFFF))  # type: ignore[return-value]
-
-
 @njit(nogil=True)  # compiled into build (cached there)
 def field_add(field, y, x, delta, h, w, hw, r):
     """Add ``delta`` to every cell within radius r of (y, x) (row half-widths ``hw``)."""
