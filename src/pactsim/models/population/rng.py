@@ -14,7 +14,9 @@ Each tick starts a fresh stream from SplitMix64 of (seed, tick), the seeding the
 recommend, so a run is bit-identical however its ticks are split over calls.
 
 The helpers are not cached on their own: they are compiled into the (cached) kernels that
-call them, and a process that loads those kernels from the cache never compiles them.
+call them, and a process that loads those kernels from the cache never compiles them. numba
+keys a kernel's cache on the kernel's own source file only, so after editing this file delete
+the cached kernels (``find src -name '*.nbi' -delete``) or they keep the old generator.
 """
 
 from __future__ import annotations
