@@ -101,6 +101,10 @@ def population_cmd(
         "k": k,
     }
     if preset in MODEL_II_PRESETS:
+        if animate:
+            raise InputError(
+                f"--animate: draws Model I runs only; for {preset} (Model II) use --plot FILE.png"
+            )
         overrides.update(birth_rate=birth_rate, max_age=max_age)
         _ethnic(preset, overrides, variant, steps, seed, json_out, plot, every)
         return
