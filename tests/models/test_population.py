@@ -312,7 +312,7 @@ def test_cli_json_contract() -> None:
         (["--width", "8"], "vision"),
         (["--legitimacy", "-1"], "legitimacy"),
         (["--preset", "run99"], "preset"),
-        (["--preset", "run6", "--animate", "x.gif"], "--animate"),
+        (["--preset", "run6", "--animate", "x.png"], "--animate"),
         (["--preset", "run2", "--max-age", "10"], "--max-age"),
     ],
 )

@@ -173,9 +173,9 @@ def _direct(p: EthnicParams, seed: int, steps: int) -> tuple[np.ndarray, ...]:
     ody, odx = offsets(2, "moore")
     out = np.zeros((steps, 11), dtype=np.int64)
     _ethnic_kernel(
-        seed, steps, h, w, ody, odx, 1, 0.6, 2.3, 0.1, 5, 0.05, 30, grid, group, hard,
+        seed, 0, steps, h, w, ody, odx, 1, 0.6, 2.3, 0.1, 5, 0.05, 30, grid, group, hard,
         risk, state, np.zeros(cap, dtype=np.int64), age, life, pos, copos, free,
-        cap - n_cit, out,
+        cap - n_cit, np.zeros(3, dtype=np.int64), out,
     )  # fmt: skip
     return grid, state, pos, copos, out
 
@@ -250,3 +250,38 @@ def test_zero_steps_gives_initial_state() -> None:
     r = run_ethnic(EthnicParams(), 0, 0)
     assert all(len(v) == 1 for v in r.values())
     assert r["blue"][0] + r["green"][0] == round(0.7 * 1600)
+
+
+def test_frames_leave_the_run_unchanged_and_match_the_counts() -> None:
+    from pactsim.models.population.ethnic import GRID_CODES
+
+    p = EthnicParams(legitimacy=0.7, cop_density=0.08, birth_rate=0.05, max_age=50)
+    plain = run_ethnic(p, 3, 60)
+    frames: list[np.ndarray] = []
+    framed = run_ethnic(p, 3, 60, frames=frames)  # one kernel call per tick
+    for key in plain:
+        np.testing.assert_array_equal(plain[key], framed[key])
+    assert len(frames) == 61 and frames[0].shape == (p.height, p.width)
+    n_cops = round(p.cop_density * p.width * p.height)
+    for t in (0, 30, 60):
+        codes = np.bincount(frames[t].ravel(), minlength=len(GRID_CODES))
+        free = plain["blue"][t] + plain["green"][t] - plain["jailed"][t]
+        assert codes[1] + codes[2] + codes[3] + codes[4] == free
+        assert codes[3] + codes[4] == plain["active"][t]
+        assert codes[5] == n_cops
+
+
+def test_cli_animates_model_ii(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from pactsim.cli import app
+
+    gif = tmp_path / "r8.gif"
+    res = CliRunner().invoke(
+        app, ["population", "--preset", "run8", "--steps", "6", "--animate", str(gif)]
+    )
+    assert res.exit_code == 0, res.output
+    assert gif.stat().st_size > 1000
+    from PIL import Image
+
+    assert Image.open(gif).n_frames == 7

@@ -101,12 +101,8 @@ def population_cmd(
         "k": k,
     }
     if preset in MODEL_II_PRESETS:
-        if animate:
-            raise InputError(
-                f"--animate: draws Model I runs only; for {preset} (Model II) use --plot FILE.png"
-            )
         overrides.update(birth_rate=birth_rate, max_age=max_age)
-        _ethnic(preset, overrides, variant, steps, seed, json_out, plot, every)
+        _ethnic(preset, overrides, variant, steps, seed, json_out, plot, animate, every)
         return
     if birth_rate is not None or max_age is not None:
         raise InputError("--birth-rate and --max-age: only for the Model II presets run6-run8")
@@ -240,6 +236,7 @@ def _ethnic(
     seed: int,
     json_out: bool,
     plot: Path | None,
+    animate: Path | None,
     every: int,
 ) -> None:
     from pactsim.models.population.ethnic import ETHNIC_PRESETS, EthnicParams, run_ethnic
@@ -249,7 +246,8 @@ def _ethnic(
     fields.update({key: v for key, v in overrides.items() if v is not None})
     params = EthnicParams(**fields)
     n_steps = pre.steps if steps is None else steps
-    series = run_ethnic(params, seed, n_steps)
+    frames: list[np.ndarray] | None = [] if animate else None
+    series = run_ethnic(params, seed, n_steps, frames=frames)
     doc = {
         "model": "civil-violence-II",
         "preset": preset,
@@ -260,6 +258,10 @@ def _ethnic(
         from pactsim.models.population.plot import plot_ethnic
 
         plot_ethnic(series, plot, title=f"ethnic violence ({preset}, seed {seed})")
+    if animate and frames is not None:
+        from pactsim.models.population.plot import ETHNIC_COLOURS, animate_grid
+
+        animate_grid(frames, animate, colours=ETHNIC_COLOURS)
     if json_out:
         print_json(doc)
         return
@@ -278,6 +280,11 @@ def _ethnic(
     console.print(t)
     if plot:
         console.print(f"plot written to {plot}")
+    if animate:
+        console.print(
+            f"animation written to {animate} (blue and green groups, lighter when active; "
+            "peacekeepers red)"
+        )
 
 
 def register(app: typer.Typer) -> None:

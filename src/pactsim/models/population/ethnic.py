@@ -131,6 +131,7 @@ ETHNIC_PRESETS: dict[str, EthnicPreset] = {
 @njit(cache=True, nogil=True)
 def _ethnic_kernel(
     seed,
+    tick0,
     nticks,
     h,
     w,
@@ -155,23 +156,25 @@ def _ethnic_kernel(
     copos,
     free,
     n_free,
+    tally,
     out,
 ):
-    """grid[cell]: -1 empty, i >= 0 citizen i, -2 - c cop c. state: 0 quiet, 1 active,
-    2 jailed, 3 dead (its slot is on the stack ``free[:n_free]`` for a newborn).
+    """Ticks tick0 .. tick0 + nticks - 1, in place. grid[cell]: -1 empty, i >= 0 citizen i,
+    -2 - c cop c. state: 0 quiet, 1 active, 2 jailed, 3 dead (its slot is on the stack
+    ``free[:n_free]`` for a newborn). tally = (killed, born, died) so far, updated.
     out[t] = (blue, green, active, jailed, killed, born, died, then for blue and for green
-    members: same-group neighbours, citizen neighbours)."""
+    members: same-group neighbours, citizen neighbours). Returns the new n_free."""
     cap = group.shape[0]
     n_cop = copos.shape[0]
     n_cells = h * w
     n_off = ody.shape[0]
     order = np.empty(cap + n_cop, dtype=np.int64)
     buf = np.empty(n_off + 1, dtype=np.int64)
-    killed = 0
-    born = 0
-    died = 0
+    killed = tally[0]
+    born = tally[1]
+    died = tally[2]
     for t in range(nticks):
-        s0, s1, s2, s3 = rng.stream(seed, t)
+        s0, s1, s2, s3 = rng.stream(seed, tick0 + t)
         # activation order: inside-out Fisher-Yates over free citizens, then cops
         n = 0
         for idx in range(cap + n_cop):
@@ -355,6 +358,9 @@ def _ethnic_kernel(
         out[t, 8] = pairs0
         out[t, 9] = same1
         out[t, 10] = pairs1
+    tally[0] = killed
+    tally[1] = born
+    tally[2] = died
     return n_free
 
 
@@ -405,12 +411,37 @@ def _segregation(grid: NDArray[np.int64], group: NDArray[np.int64], h: int, w: i
     return float(segregation_index(same, pairs))
 
 
-def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray[Any]]:
+#: cell codes of :func:`run_ethnic`'s frames
+GRID_CODES = ("empty", "blue", "green", "blue active", "green active", "peacekeeper")
+
+
+def _codes(
+    grid: NDArray[np.int64], group: NDArray[np.int64], state: NDArray[np.int64]
+) -> NDArray[np.int8]:
+    """The grid as :data:`GRID_CODES`, flat (the caller gives it its shape)."""
+    codes = np.zeros(grid.shape[0], dtype=np.int8)
+    cit = grid >= 0
+    who = grid[cit]
+    codes[cit] = 1 + group[who] + 2 * (state[who] == 1)
+    codes[grid <= -2] = 5
+    return codes
+
+
+def run_ethnic(
+    params: EthnicParams,
+    seed: int,
+    steps: int,
+    *,
+    frames: list[NDArray[np.int8]] | None = None,
+) -> dict[str, NDArray[Any]]:
     """One run of Model II, initial state first. Series (int64): ``blue``, ``green`` (alive
     members of each group, jailed included), ``active``, ``jailed``, and cumulative
     ``killed``, ``born``, ``died`` (of age), so that initial + born - killed - died = alive;
     and ``segregation`` (float, :func:`segregation_index`: 0.5 when the groups are mixed
-    at random, whatever their sizes, 1 in separate enclaves, NaN once a group is gone)."""
+    at random, whatever their sizes, 1 in separate enclaves, NaN once a group is gone).
+
+    With ``frames`` (a list), the grid (height x width, :data:`GRID_CODES`) after each tick,
+    initial state first, is appended to it; the run is the same as without."""
     p = params
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
         raise InputError(f"run_ethnic: 'steps' must be a non-negative integer (got {steps!r})")
@@ -455,10 +486,17 @@ def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray
     shape = SEMANTICS[p.variant].neighbourhood
     ody, odx = offsets(p.vision, shape)
     out = np.zeros((steps, 11), dtype=np.int64)
-    if steps:
-        _ethnic_kernel(
+    tally = np.zeros(3, dtype=np.int64)
+    # one call for the whole run, or one per tick when the grid is kept for an animation
+    chunk = 1 if frames is not None else max(1, steps)
+    if frames is not None:
+        frames.append(_codes(grid, group, state).reshape(p.height, p.width))
+    for t0 in range(0, steps, chunk):
+        n = min(chunk, steps - t0)
+        n_free = _ethnic_kernel(
             int(seed),
-            int(steps),
+            t0,
+            n,
             p.height,
             p.width,
             ody,
@@ -482,8 +520,11 @@ def run_ethnic(params: EthnicParams, seed: int, steps: int) -> dict[str, NDArray
             copos,
             free,
             n_free,
-            out,
+            tally,
+            out[t0 : t0 + n],
         )
+        if frames is not None:
+            frames.append(_codes(grid, group, state).reshape(p.height, p.width))
     full = np.vstack([np.asarray(init, dtype=np.int64)[None, :], out[:, :7]])
     series: dict[str, NDArray[Any]] = {name: full[:, j].copy() for j, name in enumerate(SERIES)}
     seg = segregation_index(out[:, [7, 9]], out[:, [8, 10]])

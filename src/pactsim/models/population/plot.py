@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ from pactsim.errors import InputError
 
 #: colours of the grid codes 0 empty, 1 quiet, 2 active, 3 jailed, 4 cop
 GRID_COLOURS = ["#202020", "#4c9a2a", "#d62728", "#7f7f7f", "#1f77b4"]
+#: Model II cell codes (ethnic.GRID_CODES): empty, blue, green, blue active, green active,
+#: peacekeeper
+ETHNIC_COLOURS = ["#202020", "#1f77b4", "#2ca02c", "#9ecae1", "#b5e8a1", "#d62728"]
 
 
 def _pyplot() -> Any:
@@ -90,17 +94,24 @@ def plot_ethnic(series: dict[str, Any], path: Path, *, title: str = "") -> None:
     plt.close(fig)
 
 
-def animate_grid(frames: list[np.ndarray], path: Path, fps: int = 8) -> None:
-    """The grid over time as a GIF (matplotlib animation with the Pillow writer)."""
+def animate_grid(
+    frames: list[np.ndarray],
+    path: Path,
+    fps: int = 8,
+    colours: Sequence[str] = GRID_COLOURS,
+) -> None:
+    """The grid over time as a GIF (matplotlib animation with the Pillow writer); cell code
+    c is drawn in ``colours[c]`` (Model I: :data:`GRID_COLOURS`, Model II:
+    :data:`ETHNIC_COLOURS`)."""
     _check_target(Path(path), ".gif", "--animate")
     plt = _pyplot()
     from matplotlib import animation
     from matplotlib.colors import ListedColormap
 
-    cmap = ListedColormap(GRID_COLOURS)
+    cmap = ListedColormap(list(colours))
     fig, ax = plt.subplots(figsize=(4, 4))
     ax.set_axis_off()
-    im = ax.imshow(frames[0], cmap=cmap, vmin=0, vmax=4, interpolation="nearest")
+    im = ax.imshow(frames[0], cmap=cmap, vmin=0, vmax=len(colours) - 1, interpolation="nearest")
     label = ax.set_title("tick 0")
 
     def update(i: int) -> Any:
