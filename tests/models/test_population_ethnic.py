@@ -171,10 +171,11 @@ def _direct(p: EthnicParams, seed: int, steps: int) -> tuple[np.ndarray, ...]:
     free = np.zeros(cap, dtype=np.int64)
     free[: cap - n_cit] = np.arange(cap - 1, n_cit - 1, -1)
     ody, odx = offsets(2, "moore")
+    cody, codx = offsets(3, "moore")
     out = np.zeros((steps, 11), dtype=np.int64)
     _ethnic_kernel(
-        seed, 0, steps, h, w, ody, odx, 1, 0.6, 2.3, 0.1, 5, 0.05, 30, grid, group, hard,
-        risk, state, np.zeros(cap, dtype=np.int64), age, life, pos, copos, free,
+        seed, 0, steps, h, w, ody, odx, cody, codx, 1, 0.6, 2.3, 0.1, 5, 0.05, 30, grid,
+        group, hard, risk, state, np.zeros(cap, dtype=np.int64), age, life, pos, copos, free,
         cap - n_cit, np.zeros(3, dtype=np.int64), out,
     )  # fmt: skip
     return grid, state, pos, copos, out
@@ -285,3 +286,20 @@ def test_cli_animates_model_ii(tmp_path) -> None:
     from PIL import Image
 
     assert Image.open(gif).n_frames == 7
+
+
+def test_cop_vision_widens_the_peacekeepers_reach() -> None:
+    base = {"legitimacy": 0.75, "cop_density": 0.08, "vision": 3}
+    same = run_ethnic(EthnicParams(**base), 1, 60)
+    explicit = run_ethnic(EthnicParams(**base, cop_vision=3), 1, 60)
+    for key in same:
+        np.testing.assert_array_equal(same[key], explicit[key])
+    # measured: mean jailed 14-19 with cop vision 1, 72-96 with 3, 125-142 with 6 (4 seeds)
+    jailed = {
+        cv: [run_ethnic(EthnicParams(**base, cop_vision=cv), s, 100)["jailed"][1:].mean()
+             for s in range(3)]
+        for cv in (1, 6)
+    }  # fmt: skip
+    assert max(jailed[1]) < min(jailed[6])
+    with pytest.raises(InputError, match="cop_vision"):
+        EthnicParams(cop_vision=0)

@@ -52,6 +52,9 @@ class EthnicParams:
             ages U{0..span}; a citizen older than its span dies. Default 0 (no death by
             age). Epstein (2002) gives Model II agents a random maximum age; the value is an
             assumption.
+        cop_vision: the peacekeepers' vision (cells) for moving and arresting, if it differs
+            from ``vision``; None means ``vision`` (Epstein 2002 gives agents and cops each a
+            vision).
     """
 
     width: int = 40
@@ -67,6 +70,7 @@ class EthnicParams:
     blue_share: float = 0.5
     birth_rate: float = 0.0
     max_age: int = 0
+    cop_vision: int | None = None
 
     def __post_init__(self) -> None:
         # the Model I checks cover every shared field
@@ -81,6 +85,7 @@ class EthnicParams:
             threshold=self.threshold,
             k=self.k,
             variant=self.variant,
+            cop_vision=self.cop_vision,
         )
         for name in ("blue_share", "birth_rate"):
             v = getattr(self, name)
@@ -137,6 +142,8 @@ def _ethnic_kernel(
     w,
     ody,
     odx,
+    cody,
+    codx,
     rounding,
     leg,
     k,
@@ -168,8 +175,9 @@ def _ethnic_kernel(
     n_cop = copos.shape[0]
     n_cells = h * w
     n_off = ody.shape[0]
+    n_coff = cody.shape[0]
     order = np.empty(cap + n_cop, dtype=np.int64)
-    buf = np.empty(n_off + 1, dtype=np.int64)
+    buf = np.empty(max(n_off, n_coff) + 1, dtype=np.int64)
     killed = tally[0]
     born = tally[1]
     died = tally[2]
@@ -192,10 +200,13 @@ def _ethnic_kernel(
             here = pos[idx] if is_cit else copos[idx - cap]
             y = here // w
             x = here - y * w
-            # move to a random empty cell within vision
+            # move to a random empty cell within vision (the cops': cop vision)
             ne = 0
-            for j in range(n_off):
-                cc = ((y + ody[j]) % h) * w + (x + odx[j]) % w
+            for j in range(n_off if is_cit else n_coff):
+                if is_cit:
+                    cc = ((y + ody[j]) % h) * w + (x + odx[j]) % w
+                else:
+                    cc = ((y + cody[j]) % h) * w + (x + codx[j]) % w
                 if grid[cc] == -1:
                     buf[ne] = cc
                     ne += 1
@@ -275,8 +286,8 @@ def _ethnic_kernel(
                             born += 1
             else:
                 na = 0
-                for j in range(n_off):
-                    a = grid[((y + ody[j]) % h) * w + (x + odx[j]) % w]
+                for j in range(n_coff):
+                    a = grid[((y + cody[j]) % h) * w + (x + codx[j]) % w]
                     if a >= 0 and state[a] == 1:
                         buf[na] = a
                         na += 1
@@ -485,6 +496,7 @@ def run_ethnic(
 
     shape = SEMANTICS[p.variant].neighbourhood
     ody, odx = offsets(p.vision, shape)
+    cody, codx = offsets(p.vision if p.cop_vision is None else p.cop_vision, shape)
     out = np.zeros((steps, 11), dtype=np.int64)
     tally = np.zeros(3, dtype=np.int64)
     # one call for the whole run, or one per tick when the grid is kept for an animation
@@ -501,6 +513,8 @@ def run_ethnic(
             p.width,
             ody,
             odx,
+            cody,
+            codx,
             _ROUND[SEMANTICS[p.variant].rounding],
             float(p.legitimacy),
             float(p.k),
