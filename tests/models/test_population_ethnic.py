@@ -303,3 +303,23 @@ def test_cop_vision_widens_the_peacekeepers_reach() -> None:
     assert max(jailed[1]) < min(jailed[6])
     with pytest.raises(InputError, match="cop_vision"):
         EthnicParams(cop_vision=0)
+
+
+def test_cli_json_contract_holds_for_model_ii() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from pactsim.cli import app
+
+    res = CliRunner().invoke(app, ["population", "--preset", "run7", "--steps", "40", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["params"]["variant"] == "netlogo" and doc["params"]["seed"] == 0
+    s = doc["series"]
+    for key in ("quiet", "active", "jailed"):
+        assert len(s[key]) == 41
+    alive = np.add(s["blue"], s["green"])
+    assert np.array_equal(np.add(np.add(s["quiet"], s["active"]), s["jailed"]), alive)
+    assert s["quiet"][0] == alive[0] and s["active"][0] == 0
+    assert {"count", "waiting_times", "total_activation"} <= set(doc["outbursts"])

@@ -248,11 +248,18 @@ def _ethnic(
     n_steps = pre.steps if steps is None else steps
     frames: list[np.ndarray] | None = [] if animate else None
     series = run_ethnic(params, seed, n_steps, frames=frames)
+    # the same contract as Model I: quiet, active and jailed citizens, and the outbursts
+    alive = series["blue"] + series["green"]
+    series["quiet"] = alive - series["active"] - series["jailed"]
+    from pactsim.models.population.outbursts import default_threshold, outbursts
+
     doc = {
         "model": "civil-violence-II",
         "preset": preset,
         "params": {**params.as_dict(), "seed": seed, "steps": n_steps},
+        "citizens": int(alive[0]),
         "series": {key: np.asarray(v).tolist() for key, v in series.items()},
+        "outbursts": outbursts(series["active"], default_threshold(int(alive[0]))).as_dict(),
     }
     if plot:
         from pactsim.models.population.plot import plot_ethnic
