@@ -4,10 +4,10 @@
 
 Mesa: mesa.examples.advanced.epstein_civil_violence with its defaults (vision 7, densities
 0.7 / 0.074, L 0.8, J 1000); pactsim: variant "mesa" with the same values. Then the
-1000 x 1000 grid (variants mesa and netlogo, cop densities 0.074 and 0.04; best and median ms
-per step over several steps, and peak memory, each in a fresh process) and the time a fresh
-process needs from import to the end of its first step (best and median of several, after a
-warm-up run that fills numba's cache), with where that time goes.
+1000 x 1000 grid (variants mesa, netlogo and paper, cop densities 0.074 and 0.04; best and
+median ms per step over several steps, and peak memory, each in a fresh process) and the time
+a fresh process needs from import to the end of its first step (best and median of several,
+after a warm-up run that fills numba's cache), with where that time goes.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def main() -> None:
         f"{'variant':>8} {'cops':>6} {'agents':>8} {'actives':>8} {'best ms':>8} "
         f"{'median ms':>10} {'peak MB':>8}"
     )
-    for variant in ("mesa", "netlogo"):
+    for variant in ("mesa", "netlogo", "paper"):
         for cop in (0.074, 0.04):
             best, med, agents, act, mb = _run(_BIG.format(n=n, cop=cop, variant=variant))
             print(
