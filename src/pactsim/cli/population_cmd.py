@@ -274,7 +274,7 @@ def _ethnic(
         return
     console.print(f"[bold]ethnic violence[/] preset {preset}, seed {seed}, {n_steps} ticks")
     t = Table(title="population by group")
-    cols = ("blue", "green", "active", "jailed", "killed", "born", "died")
+    cols = ("blue", "green", "quiet", "active", "jailed", "killed", "born", "died")
     for col in ("tick", *cols, "segregation"):
         t.add_column(col, justify="right")
     step = every or max(1, n_steps // 10)
