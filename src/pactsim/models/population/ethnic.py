@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from pactsim.errors import InputError
 from pactsim.models.population import rng
 from pactsim.models.population.model import offsets
-from pactsim.models.population.params import CivilViolenceParams
+from pactsim.models.population.params import SEMANTICS, CivilViolenceParams
 
 _ROUND = {"none": 0, "floor": 1, "round": 2}
 
@@ -492,8 +492,6 @@ def run_ethnic(
     n_blue = int(n_cit - np.count_nonzero(group[:n_cit]))
     init = [n_blue, n_cit - n_blue, 0, 0, 0, 0, 0]
     seg0 = _segregation(grid, group, p.height, p.width)
-    from pactsim.models.population.params import SEMANTICS
-
     shape = SEMANTICS[p.variant].neighbourhood
     ody, odx = offsets(p.vision, shape)
     cody, codx = offsets(p.vision if p.cop_vision is None else p.cop_vision, shape)
