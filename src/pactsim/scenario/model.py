@@ -127,7 +127,23 @@ class Faction(Strict):
 class Council(Strict):
     quota: Int = Field(ge=1, description="Weight a coalition needs to decide [integer].")
     alpha: Num = Field(2.0, ge=1, le=4, description="Exponent of the ideological cost [-].")
-    leader: str | None = Field(None, description="Faction id of the leading faction.")
+    leader: str | None = Field(
+        None,
+        description="Faction id of the leading faction, which chooses the reform levels; none = "
+        "the faction with the largest weight.",
+    )
+    revenue: NonNegative = Field(
+        0.0,
+        description="The leadership's own income that it can spend on side payments "
+        "[USD million per month].",
+    )
+    discount: Num = Field(
+        0.95,
+        gt=0,
+        lt=1,
+        description="delta: the leadership's monthly discount factor when it weighs tranches "
+        "against the monthly cost of a coalition [-].",
+    )
     members: list[Faction] = Field(min_length=1, description="The council's factions.")
 
     @model_validator(mode="after")
@@ -154,6 +170,13 @@ class Milestone(Strict):
     issue: str = Field(description="Reform issue id whose adopted level is the condition.")
     level: Num = Field(ge=0, le=100, description="Adopted level at which the tranche is due.")
     share: Num = Field(gt=0, le=1, description="Share of the instrument's value in this tranche.")
+    due: Int = Field(
+        1,
+        ge=1,
+        le=600,
+        description="First month the tranche can be paid; at this month an unmet condition "
+        "still releases the share (1 - credibility) of the tranche [month].",
+    )
 
 
 class Instrument(Strict):
@@ -176,6 +199,11 @@ class Instrument(Strict):
     money: bool = Field(
         True, description="Counts as a cost to the patron (recognition, say, does not)."
     )
+    leadership_share: Share | None = Field(
+        None,
+        description="Share of each payment that reaches the leadership's side-payment budget; "
+        "none = the package's side_payment_share. Non-money instruments reach none [0-1].",
+    )
     source: str = Field("", description="Where the instrument is described.")
 
     @model_validator(mode="after")
@@ -197,21 +225,15 @@ class Package(Strict):
         0.3,
         ge=0,
         le=1,
-        description="Share sigma of the package's monthly value the leadership can use to pay "
-        "factions [0-1].",
+        description="sigma: share of each money instrument's payments that reaches the "
+        "leadership's side-payment budget, for instruments that set no leadership_share [0-1].",
     )
-    promise_weight: Num = Field(
-        0.5,
+    credibility: Num = Field(
+        1.0,
         ge=0,
         le=1,
-        description="How much a still-contingent promise counts, against cash, in the "
-        "leadership's side-payment budget [0-1].",
-    )
-    promise_horizon: Num = Field(
-        36.0,
-        gt=0,
-        description="Months over which the leadership spreads the value still promised when it "
-        "counts it in its side-payment budget [months].",
+        description="How sure the regime is that an unmet condition means no money: at a "
+        "tranche's due month, the share (1 - credibility) is paid whatever the reform [0-1].",
     )
     leverage: Num = Field(
         1.0,
@@ -266,6 +288,11 @@ class Population(Strict):
 
 # --------------------------------------------------------------------------------- extremists
 class Extremists(Strict):
+    name: str = Field(
+        "extremists",
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Short name of the organisation, used in output names (<name>_strength).",
+    )
     actor: str | None = Field(None, description="Actor id of the extremist organisation.")
     initial_strength: Num = Field(1000.0, ge=0, description="S(0), fighters [persons].")
     recruits_per_active: Num = Field(
@@ -346,6 +373,36 @@ class Region(Strict):
 
 
 # --------------------------------------------------------------------------------- engagement
+class Mechanisms(Strict):
+    """Each coupling channel of the engagement loop, on by default; off isolates the others."""
+
+    leverage: bool = Field(
+        True, description="Value still contingent raises the patron's weight in bargaining."
+    )
+    conditionality: bool = Field(
+        True,
+        description="The leadership weighs the tranches a reform unlocks (off: it ignores them).",
+    )
+    relief: bool = Field(True, description="Reconstruction and supplies lower hardship.")
+    restrictions: bool = Field(True, description="Neighbours' trade restrictions raise hardship.")
+    reform_legitimacy: bool = Field(True, description="Adopted reforms raise legitimacy.")
+    services_legitimacy: bool = Field(True, description="Relieved hardship raises legitimacy.")
+    spoiler_legitimacy: bool = Field(True, description="Defecting spoilers lower legitimacy.")
+    spoiler_recruitment: bool = Field(True, description="Defecting spoilers join the extremists.")
+    recruitment: bool = Field(
+        True, description="Newly active citizens feed the extremists' recruitment."
+    )
+    equipment_ct: bool = Field(True, description="Equipment readiness raises CT capacity.")
+    equipment_arrest: bool = Field(
+        True, description="Equipment readiness raises the arrest constant of the police."
+    )
+    cooperation_ct: bool = Field(True, description="CT cooperation raises CT capacity.")
+    sponsor: bool = Field(True, description="An external sponsor's inflow reaches the extremists.")
+    opposition_support: bool = Field(
+        True, description="Neighbours' support to the armed opposition adds to the inflow."
+    )
+
+
 class Engagement(Strict):
     """Parameters of the monthly loop that couples the models (DESIGN.md 7.1)."""
 
@@ -355,12 +412,53 @@ class Engagement(Strict):
     bargaining_period: Int = Field(6, ge=1, description="Months between bargaining rounds.")
     bargaining_rounds: Int = Field(6, ge=1, le=100, description="EUM rounds per bargaining.")
     eum_q: Num = Field(1.0, ge=0, le=1, description="Q of the EUM [0-1].")
-    ct_issue: str | None = Field(None, description="Issue id measuring CT cooperation.")
+    ct_issue: str | None = Field(
+        None,
+        description="Issue id measuring CT cooperation; the council decides it like a reform.",
+    )
     council_inertia: Num = Field(
         0.2, gt=0, le=1, description="Share of the gap to the adopted target closed a month."
     )
-    reversible: bool = Field(
-        False, description="Adopted reforms slide back when the coalition can no longer be paid."
+    pressure: NonNegative = Field(
+        0.0,
+        description="pi: what meeting the stakeholders' bargaining forecast is worth to the "
+        "leadership, per point up to the forecast [USD million per month per point].",
+    )
+    reversal_rate: Num = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of the gap between the adopted level and what the leadership still "
+        "pays for that closes a month when payments stop (0: adopted reforms never slide back) "
+        "[1/month].",
+    )
+    institutionalisation: Int = Field(
+        0,
+        ge=0,
+        le=600,
+        description="Months after which a level held throughout no longer needs paying: it "
+        "becomes every faction's new status quo (0: never) [months].",
+    )
+    forecast_spread: Num = Field(
+        5.0,
+        ge=0,
+        le=50,
+        description="Standard deviation of the actors' positions over which the bargaining "
+        "forecast is averaged, so that it is smooth in the patron's leverage [points].",
+    )
+    forecast_draws: Int = Field(
+        16, ge=1, le=256, description="Position draws the bargaining forecast is averaged over."
+    )
+    assess_at: Int = Field(
+        36,
+        ge=1,
+        le=600,
+        description="Month at which reforms are assessed (reform_<issue>_<m>m, "
+        "reached_<issue>_<m>m) [month].",
+    )
+    mechanisms: Mechanisms = Field(
+        default_factory=lambda: Mechanisms(),
+        description="Switches that turn one coupling channel off at a time.",
     )
     legitimacy_services: Num = Field(0.2, ge=0, description="lambda_S [-].")
     legitimacy_spoilers: Num = Field(0.1, ge=0, description="lambda_X [per unit spoiler share].")
@@ -404,7 +502,8 @@ class Engagement(Strict):
     arrest_equipment: Num = Field(0.5, ge=0, description="beta_k, arrest constant gain [-].")
     success_levels: dict[str, Position] = Field(
         default_factory=dict,
-        description="Issue id -> adopted level that counts as success (reached_<issue>_36m).",
+        description="Issue id -> adopted level that counts as success (reached_<issue>_<m>m, "
+        "m = assess_at).",
     )
     scope_repair: Num = Field(
         50.0, ge=0, le=100, description="Military-technical scope of repair [0-100]."

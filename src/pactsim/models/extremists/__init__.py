@@ -1,4 +1,4 @@
-"""The extremist organisation: strength, recruitment, attrition and attacks (DESIGN.md 6, 7.1)."""
+"""The extremist organisation: strength, recruitment, attrition and attacks (docs/design.md, extremists)."""
 
 from pactsim.models.extremists.organisation import (
     ExtremistParams,

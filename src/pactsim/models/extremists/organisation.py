@@ -1,11 +1,11 @@
 """One month of an extremist organisation's life.
 
 A stock-and-flow model in the tradition of insurgency dynamics models (e.g. Kress and
-MacKay's attrition models; DESIGN.md section 6): strength S grows with recruits from the
+MacKay's attrition models; docs/design.md, extremists): strength S grows with recruits from the
 population, defecting spoilers and foreign inflow (including an optional external sponsor), and
 shrinks with attrition that grows with the regime's counter-terrorism capacity kappa. Attacks are
 Poisson with a rate proportional to strength, reduced by interdiction d = 1 - exp(-eta kappa).
-Above a strength S_conv the threat is semi-conventional (the ISIS precedent the seed cites):
+Above a strength S_conv the threat is semi-conventional (the precedent of a group that held territory):
 attacks are deadlier and interdiction needs ready armour and artillery, d_conv = d * E.
 """
 
@@ -18,7 +18,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class ExtremistParams:
-    """Parameters; units and sources are documented in the scenario format (``extremists``).
+    """Parameters, with no defaults of their own: the scenario format's ``extremists`` section
+    holds the one set of defaults, with units and sources.
 
     attrition: mu, monthly losses per unit of CT capacity [1/month] (assumption).
     natural_attrition: monthly losses without CT [1/month] (assumption).
@@ -30,15 +31,15 @@ class ExtremistParams:
     deaths_per_attack: [persons] (GTI 2023/2024); conventional_lethality: multiplier [-].
     """
 
-    attrition: float = 0.02
-    natural_attrition: float = 0.005
-    interdiction: float = 0.5
-    attack_rate: float = 0.006
-    attack_rate_abroad: float = 0.0015
-    interdiction_abroad: float = 0.6
-    conventional_threshold: float = 8000.0
-    deaths_per_attack: float = 3.0
-    conventional_lethality: float = 3.0
+    attrition: float
+    natural_attrition: float
+    interdiction: float
+    attack_rate: float
+    attack_rate_abroad: float
+    interdiction_abroad: float
+    conventional_threshold: float
+    deaths_per_attack: float
+    conventional_lethality: float
 
 
 @dataclass(frozen=True)

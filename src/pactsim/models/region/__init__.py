@@ -1,4 +1,4 @@
-"""The neighbours: threat perception, tension and reactions (DESIGN.md 6, 7.1)."""
+"""The neighbours: threat perception, tension and reactions (docs/design.md, region)."""
 
 from pactsim.models.region.neighbours import NeighbourParams, RegionStep, split_attacks, step
 

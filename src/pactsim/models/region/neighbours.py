@@ -5,9 +5,9 @@ where scope is the military-technical scope of what the patron delivers (repair 
 systems 50, modern systems 100 on the issue's scale), attacks_j the attacks abroad that fall on
 j, and ct_coop the regime's counter-terrorism cooperation. Tension integrates threat with decay,
 T_j(t+1) = max(0, T_j + theta_j - delta_j T_j) (a first-order Richardson-type arms-race
-response, DESIGN.md 6); above its threshold j reacts (restricts trade, or supports armed
-opposition). This makes the seed's claim that Pakistan and Iran "shouldn't be alarmed ... since
-Russia isn't inclined to sell them modern equipment" testable: it holds when a_j * 50 / 100
+response, docs/design.md, region); above its threshold j reacts (restricts trade, or supports
+armed opposition). A claim that a neighbour "shouldn't be alarmed" by repair of existing
+equipment, as opposed to the sale of modern systems, is testable: it holds when a_j * 50 / 100
 stays below the threshold's equilibrium, delta_j * threshold_j.
 """
 

@@ -1,0 +1,138 @@
+"""Bargaining: what the outside stakeholders press the regime to adopt on each issue.
+
+Every ``bargaining_period`` months the stakeholders bargain on each decided issue; the package
+raises the patron's capability by (1 + gamma V / V_ref) and its salience by boost min(1, V /
+V_ref), V the value still contingent on the issue (the leverage channel). The forecast is the
+reference the leadership is pressed toward (``engagement.pressure``, in the council).
+
+EUM's forecast is discontinuous by nature (an actor's offer is taken or not; the median jumps
+from one actor's position to another's), so the loop does not take one run of it. It takes the
+**expected forecast** over a spread of the actors' positions (``forecast_spread`` points,
+``forecast_draws`` draws, fixed for the scenario so that it does not vary with the run's seed),
+each draw's forecast the mean of the median over the last half of the rounds; it is computed on
+a grid of V and interpolated, and made monotone toward the patron's position (more conditional
+value never lowers the expected forecast for the patron's side). docs/bargaining.md plots the
+curve against the promised value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pactsim.engagement.world import Component, World
+from pactsim.outputs import Output
+from pactsim.scenario import Scenario
+
+#: Points of the contingent-value grid on which the forecast curve is computed.
+GRID = 9
+#: Seed of the position draws: a property of the scenario, not of the run.
+DRAWS_SEED = 20_230_629
+
+
+def decided_issues(sc: Scenario) -> list[str]:
+    """Issues the council decides: every reform issue, and the CT-cooperation issue."""
+    ids = [i.id for i in sc.issues if i.reform]
+    ct = sc.engagement.ct_issue
+    if ct and ct not in ids:
+        ids.append(ct)
+    return ids
+
+
+def max_contingent(sc: Scenario, issue: str) -> float:
+    """The most value that can ever be contingent on ``issue`` [USD million]."""
+    total = 0.0
+    for k in sc.package.instruments if sc.package else []:
+        if not k.enabled:
+            continue
+        if k.mode == "milestone":
+            total += sum(k.value * m.share for m in k.milestones if m.issue == issue)
+        elif k.mode == "reciprocal" and issue in k.targets:
+            total += k.value / len(k.targets)
+    return total
+
+
+def forecast_curve(sc: Scenario, issue: str) -> tuple[np.ndarray, np.ndarray]:
+    """(V grid, expected forecast) for ``issue``: see the module docstring."""
+    from pactsim.models.bargaining import compromise, eum, nash, weighted_median
+
+    eng = sc.engagement
+    table = sc.actor_table(issue)
+    pkg = sc.package
+    vmax = max_contingent(sc, issue)
+    leverage = pkg is not None and eng.mechanisms.leverage and pkg.patron in table.ids and vmax > 0
+    grid = np.linspace(0.0, vmax, GRID) if leverage else np.zeros(1)
+    n_actors = len(table.ids)
+    cap = np.repeat(table.capability[None, :], len(grid), axis=0)
+    sal = np.repeat(table.salience[None, :], len(grid), axis=0)
+    if leverage:
+        assert pkg is not None
+        i = table.ids.index(pkg.patron)
+        ratio = grid / pkg.value_ref
+        cap[:, i] *= 1.0 + pkg.leverage * ratio
+        sal[:, i] = np.minimum(1.0, sal[:, i] + pkg.salience_boost * np.minimum(1.0, ratio))
+    draws = eng.forecast_draws if eng.forecast_spread > 0 else 1
+    noise = np.random.default_rng(DRAWS_SEED).standard_normal((draws, n_actors))
+    if draws > 1:
+        noise[draws // 2 :] = -noise[: draws - draws // 2]  # antithetic pairs
+    else:
+        noise[:] = 0.0
+    pos = np.clip(table.position[None, :] + eng.forecast_spread * noise, 0.0, 100.0)
+    # problems: every grid point with every draw
+    b_cap = np.repeat(cap, draws, axis=0)
+    b_sal = np.repeat(sal, draws, axis=0)
+    b_pos = np.tile(pos, (len(grid), 1))
+    model = eng.bargaining_model
+    if model == "eum":
+        res = eum(b_cap, b_pos, b_sal, rounds=eng.bargaining_rounds, q=eng.eum_q)
+        tail = max(1, (eng.bargaining_rounds + 1) // 2)
+        values = np.asarray(res.median)[:, -tail:].mean(axis=1)
+    elif model == "compromise":
+        values = np.asarray(compromise(b_cap, b_pos, b_sal))
+    elif model == "median":
+        values = np.asarray(weighted_median(b_cap, b_pos, b_sal))
+    else:
+        values = np.asarray(nash(b_cap, b_pos, b_sal))
+    curve = values.reshape(len(grid), draws).mean(axis=1)
+    if leverage:
+        assert pkg is not None
+        toward_up = sc.actor(pkg.patron).positions[issue] >= curve[0]
+        curve = np.maximum.accumulate(curve) if toward_up else np.minimum.accumulate(curve)
+    return grid, curve
+
+
+class Bargaining(Component):
+    name = "bargaining"
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        sc = world.sc
+        self.issues = decided_issues(sc)
+        self.curves = {i: forecast_curve(sc, i) for i in self.issues}
+        for i in self.issues:
+            world.proposal[i] = self.forecast(i, 0.0)
+
+    def forecast(self, issue: str, contingent: float) -> float:
+        grid, curve = self.curves[issue]
+        if len(grid) == 1:
+            return float(curve[0])
+        return float(np.interp(contingent, grid, curve))
+
+    @classmethod
+    def declare(cls, sc: Scenario) -> list[Output]:
+        return [
+            Output(
+                f"proposal_{i}",
+                "0-100",
+                "series",
+                "info",
+                f"What the stakeholders press for on {sc.issue(i).name} (the ceiling)",
+            )
+            for i in decided_issues(sc)
+        ]
+
+    def step(self, world: World, month: int) -> None:
+        if (month - 1) % world.sc.engagement.bargaining_period == 0:
+            for i in self.issues:
+                world.proposal[i] = self.forecast(i, world.contingent.get(i, 0.0))
+        for i in self.issues:
+            world.row[f"proposal_{i}"] = world.proposal[i]

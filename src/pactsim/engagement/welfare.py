@@ -1,0 +1,95 @@
+"""Welfare: hardship and the regime's legitimacy.
+
+Reconstruction (and, weighted, energy and food) builds a stock A(t) = (1 - delta_A) A(t-1) +
+relief(t), felt with a first-order delay of tau_A months; hardship h(t) = h_min + (1 - h_min)
+exp(-A_felt / A_scale), raised by the neighbours' trade restrictions. Legitimacy L = clip(L_0 +
+sum_i lambda_i (adopted_i - status quo_i) / 100 + lambda_S (1 - h) - lambda_X spoilers, 0, 1).
+"""
+
+from __future__ import annotations
+
+import math
+
+from pactsim.engagement.world import Component, World
+from pactsim.outputs import Output
+from pactsim.scenario import Scenario
+
+#: Instrument kinds that relieve hardship, with the engagement field that weighs them.
+RELIEF = ("reconstruction", "energy_food")
+
+
+class Welfare(Component):
+    name = "welfare"
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        sc = world.sc
+        self.stock = 0.0
+        self.felt = 0.0
+        self.status_quo = {i.id: float(i.status_quo) for i in sc.issues}
+        self.lambdas = {i.id: i.legitimacy for i in sc.issues if i.reform and i.legitimacy}
+        instruments = sc.package.instruments if sc.package else []
+        eng = sc.engagement
+        self.relief_weight = {
+            k.id: (1.0 if k.kind == "reconstruction" else eng.energy_food_weight)
+            for k in instruments
+            if k.enabled and k.kind in RELIEF
+        }
+
+    @classmethod
+    def declare(cls, sc: Scenario) -> list[Output]:
+        return [
+            Output("legitimacy", "0-1", "series", "maximize", "Perceived legitimacy of the regime"),
+            Output(
+                "hardship",
+                "multiplier",
+                "series",
+                "minimize",
+                "Hardship multiplier of the citizens",
+            ),
+            Output(
+                "legitimacy_final",
+                "0-1",
+                "summary",
+                "maximize",
+                "Legitimacy, last month",
+                of="legitimacy",
+                reduce="final",
+            ),
+            Output(
+                "hardship_final",
+                "multiplier",
+                "summary",
+                "minimize",
+                "Hardship multiplier, last month",
+                of="hardship",
+                reduce="final",
+            ),
+        ]
+
+    def step(self, world: World, month: int) -> None:
+        sc, sw = world.sc, world.switches
+        eng = sc.engagement
+        relief = sum(world.paid.get(k, 0.0) * w for k, w in self.relief_weight.items())
+        if not sw.relief:
+            relief = 0.0
+        self.stock = (1.0 - eng.reconstruction_decay) * self.stock + relief
+        self.felt += (self.stock - self.felt) / eng.reconstruction_lag
+        relieved = eng.hardship_floor + (1 - eng.hardship_floor) * math.exp(
+            -self.felt / eng.reconstruction_scale
+        )
+        restriction = world.restriction if sw.restrictions else 0.0
+        hardship = relieved * (1.0 + restriction)
+        reforms = sum(
+            lam * (world.adopted[i] - self.status_quo[i]) / 100.0 for i, lam in self.lambdas.items()
+        )
+        legitimacy = sc.population.legitimacy
+        if sw.reform_legitimacy:
+            legitimacy += reforms
+        if sw.services_legitimacy:
+            legitimacy += eng.legitimacy_services * (1.0 - hardship)
+        if sw.spoiler_legitimacy:
+            legitimacy -= eng.legitimacy_spoilers * world.spoiler_share
+        world.hardship = hardship
+        world.legitimacy = min(1.0, max(0.0, legitimacy))
+        world.row.update({"legitimacy": world.legitimacy, "hardship": hardship})
