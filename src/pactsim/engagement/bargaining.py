@@ -51,23 +51,21 @@ def max_contingent(sc: Scenario, issue: str) -> float:
     return total
 
 
-def forecast_curve(sc: Scenario, issue: str) -> tuple[np.ndarray, np.ndarray]:
-    """(V grid, expected forecast) for ``issue``: see the module docstring."""
+def expected_forecast(sc: Scenario, issue: str, contingent: np.ndarray) -> np.ndarray:
+    """The stakeholders' expected forecast on ``issue`` at each value still contingent
+    [USD million]: the mean over the position draws (see the module docstring)."""
     from pactsim.models.bargaining import compromise, eum, nash, weighted_median
 
     eng = sc.engagement
     table = sc.actor_table(issue)
     pkg = sc.package
-    vmax = max_contingent(sc, issue)
-    leverage = pkg is not None and eng.mechanisms.leverage and pkg.patron in table.ids and vmax > 0
-    grid = np.linspace(0.0, vmax, GRID) if leverage else np.zeros(1)
+    values_v = np.asarray(contingent, dtype=float)
     n_actors = len(table.ids)
-    cap = np.repeat(table.capability[None, :], len(grid), axis=0)
-    sal = np.repeat(table.salience[None, :], len(grid), axis=0)
-    if leverage:
-        assert pkg is not None
+    cap = np.repeat(table.capability[None, :], len(values_v), axis=0)
+    sal = np.repeat(table.salience[None, :], len(values_v), axis=0)
+    if pkg is not None and pkg.patron in table.ids:
         i = table.ids.index(pkg.patron)
-        ratio = grid / pkg.value_ref
+        ratio = values_v / pkg.value_ref
         cap[:, i] *= 1.0 + pkg.leverage * ratio
         sal[:, i] = np.minimum(1.0, sal[:, i] + pkg.salience_boost * np.minimum(1.0, ratio))
     draws = eng.forecast_draws if eng.forecast_spread > 0 else 1
@@ -77,10 +75,10 @@ def forecast_curve(sc: Scenario, issue: str) -> tuple[np.ndarray, np.ndarray]:
     else:
         noise[:] = 0.0
     pos = np.clip(table.position[None, :] + eng.forecast_spread * noise, 0.0, 100.0)
-    # problems: every grid point with every draw
+    # problems: every contingent value with every draw
     b_cap = np.repeat(cap, draws, axis=0)
     b_sal = np.repeat(sal, draws, axis=0)
-    b_pos = np.tile(pos, (len(grid), 1))
+    b_pos = np.tile(pos, (len(values_v), 1))
     model = eng.bargaining_model
     if model == "eum":
         res = eum(b_cap, b_pos, b_sal, rounds=eng.bargaining_rounds, q=eng.eum_q)
@@ -92,7 +90,21 @@ def forecast_curve(sc: Scenario, issue: str) -> tuple[np.ndarray, np.ndarray]:
         values = np.asarray(weighted_median(b_cap, b_pos, b_sal))
     else:
         values = np.asarray(nash(b_cap, b_pos, b_sal))
-    curve = values.reshape(len(grid), draws).mean(axis=1)
+    return values.reshape(len(values_v), draws).mean(axis=1)
+
+
+def forecast_curve(sc: Scenario, issue: str) -> tuple[np.ndarray, np.ndarray]:
+    """(V grid, expected forecast) for ``issue``, made monotone toward the patron."""
+    pkg = sc.package
+    vmax = max_contingent(sc, issue)
+    leverage = (
+        pkg is not None
+        and sc.engagement.mechanisms.leverage
+        and pkg.patron in sc.actor_table(issue).ids
+        and vmax > 0
+    )
+    grid = np.linspace(0.0, vmax, GRID) if leverage else np.zeros(1)
+    curve = expected_forecast(sc, issue, grid)
     if leverage:
         assert pkg is not None
         toward_up = sc.actor(pkg.patron).positions[issue] >= curve[0]

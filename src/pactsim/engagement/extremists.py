@@ -1,6 +1,7 @@
 """Extremists: recruitment from newly active citizens (scaled to the country) and from
 defecting spoilers, foreign and sponsored inflow and the neighbours' support to the armed
-opposition, attrition by CT capacity, attacks at home and abroad (:mod:`pactsim.models.extremists`)."""
+opposition, attrition by CT capacity, attacks at home and abroad
+(:mod:`pactsim.models.extremists`)."""
 
 from __future__ import annotations
 

@@ -141,8 +141,9 @@ class Package(Component):
         world.offers = self.offers(month + 1, levels)
         world.contingent = {}
         for o in world.offers:
+            # value whose condition the levels already meet is earned, not leverage
             unearned = 1.0 - earned(levels.get(o.issue, 0.0), o.level)
-            value = o.stake + o.monthly * o.months * unearned
+            value = (o.stake if unearned > 0 else 0.0) + o.monthly * o.months * unearned
             world.contingent[o.issue] = world.contingent.get(o.issue, 0.0) + value
         world.row.update(
             {
