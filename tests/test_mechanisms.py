@@ -104,7 +104,7 @@ def test_milestone_tranches_wait_for_the_reform_and_credibility_releases_the_res
 # 5. "mutually beneficial deals ... instead of bribery": leverage lives in contingent value
 def test_leverage_lives_in_value_still_contingent() -> None:
     sc = AFG.with_overrides({"engagement.bargaining_model": "compromise"})
-    grid, curve = forecast_curve(sc, "inclusivity")
+    _grid, curve = forecast_curve(sc, "inclusivity")
     assert curve[-1] > curve[0] + 1  # promised value raises the forecast
     flat = forecast_curve(
         sc.with_overrides({"engagement.mechanisms.leverage": False}), "inclusivity"

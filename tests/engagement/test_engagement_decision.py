@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from conftest import AFG
@@ -55,12 +57,12 @@ def test_peak_reform_is_non_decreasing_in_the_package_scale() -> None:
             peaks.append(
                 run(MILESTONE, None, seed=2, overrides=values).summary[f"reform_{issue}_peak"]
             )
-        assert all(b >= a - 1e-9 for a, b in zip(peaks, peaks[1:], strict=False)), (issue, peaks)
+        assert all(b >= a - 1e-9 for a, b in itertools.pairwise(peaks)), (issue, peaks)
 
 
 def test_the_forecast_is_monotone_in_the_value_still_contingent() -> None:
     for issue in ("inclusivity", "womens_rights", "ct_cooperation"):
-        grid, curve = forecast_curve(MILESTONE, issue)
+        _grid, curve = forecast_curve(MILESTONE, issue)
         patron = MILESTONE.actor("russia").positions[issue]
         steps = np.diff(curve) if patron >= curve[0] else -np.diff(curve)
         assert (steps >= 0).all(), issue
