@@ -3,7 +3,8 @@
 One EUM run (the forecast a single bargaining gives) against the expected forecast the
 engagement loop uses (docs/bargaining.md, "Coupling the forecast"). Usage:
 
-    .venv/bin/python scripts/plot_forecast_curve.py afghanistan-2023 docs/figures/forecast-vs-promise.png
+    .venv/bin/python scripts/plot_forecast_curve.py afghanistan-2023 \
+        docs/figures/forecast-vs-promise.png
 """
 
 from __future__ import annotations

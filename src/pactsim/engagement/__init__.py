@@ -7,6 +7,7 @@ collects them, and :func:`run` iterates over the schedule. docs/design.md gives 
 """
 
 from pactsim.engagement.schedule import SCHEDULE, declared_outputs, month_label, run
+from pactsim.engagement.world import Component, World
 from pactsim.runresult import RunResult
 
-__all__ = ["SCHEDULE", "RunResult", "declared_outputs", "month_label", "run"]
+__all__ = ["SCHEDULE", "Component", "RunResult", "World", "declared_outputs", "month_label", "run"]

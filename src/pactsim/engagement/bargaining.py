@@ -94,7 +94,41 @@ def expected_forecast(sc: Scenario, issue: str, contingent: np.ndarray) -> np.nd
 
 
 def forecast_curve(sc: Scenario, issue: str) -> tuple[np.ndarray, np.ndarray]:
-    """(V grid, expected forecast) for ``issue``, made monotone toward the patron."""
+    """(V grid, expected forecast) for ``issue``, made monotone toward the patron. Runs of
+    the same bargaining problem (replications, policies with the same conditions) share it."""
+    key = _curve_key(sc, issue)
+    hit = _CURVES.get(key)
+    if hit is None:
+        hit = _forecast_curve(sc, issue)
+        if len(_CURVES) >= 256:
+            _CURVES.pop(next(iter(_CURVES)))
+        _CURVES[key] = hit
+    return hit[0].copy(), hit[1].copy()
+
+
+_CURVES: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _curve_key(sc: Scenario, issue: str) -> tuple:
+    """Everything the curve depends on: the actors on the issue, the package's leverage and
+    the most that can be contingent, and the engagement's bargaining settings."""
+    t = sc.actor_table(issue)
+    pkg = sc.package
+    eng = sc.engagement
+    return (
+        issue,
+        tuple(t.ids),
+        t.capability.tobytes(),
+        t.position.tobytes(),
+        t.salience.tobytes(),
+        None if pkg is None else (pkg.patron, pkg.leverage, pkg.salience_boost, pkg.value_ref),
+        max_contingent(sc, issue),
+        (eng.bargaining_model, eng.bargaining_rounds, eng.eum_q, eng.forecast_spread),
+        (eng.forecast_draws, eng.mechanisms.leverage),
+    )
+
+
+def _forecast_curve(sc: Scenario, issue: str) -> tuple[np.ndarray, np.ndarray]:
     pkg = sc.package
     vmax = max_contingent(sc, issue)
     leverage = (

@@ -118,7 +118,7 @@ class Council(Component):
         self.history: dict[str, list[float]] = {i: [] for i in self.issues}
         self.defected = np.zeros(len(self.weights))
         self.treasury = 0.0
-        self._costs: dict[tuple[str, float, bytes], tuple] = {}
+        self._costs: dict[tuple[str, float], dict[float, tuple]] = {}
 
     @classmethod
     def declare(cls, sc: Scenario) -> list[Output]:
@@ -225,31 +225,35 @@ class Council(Component):
 
     # ------------------------------------------------------------------ the decision
     def _coalitions(self, issue: str, levels: np.ndarray) -> tuple:
-        """Cheapest winning coalition at each level, given the institutionalised floor."""
+        """Cheapest winning coalition at each level, given the institutionalised floor: monthly
+        cost, payments and spoilers per faction, and the leader's own cost. Levels already
+        solved at this floor are looked up; the rest are solved in one batch."""
         floor = self.floor[issue]
-        key = (issue, floor, levels.tobytes())
-        hit = self._costs.get(key)
-        if hit is None:
-            ideal = np.maximum(self.ideal[issue], floor)
+        table = self._costs.setdefault((issue, floor), {})
+        missing = np.array([r for r in levels if float(r) not in table])
+        ideal = np.maximum(self.ideal[issue], floor)
+        if len(missing):
             batch = min_budget_batch(
                 self.weights,
                 self.quota,
                 ideal,
                 self.others_kappa[issue],
                 self.alpha,
-                levels,
+                missing,
                 veto=self.veto,
                 principled_share=self.rho,
             )
-            own = (
-                self.kappa[issue][self.leader]
-                * np.maximum(0.0, levels - ideal[self.leader]) ** self.alpha
-            )
-            hit = (batch.cost, batch.payments, batch.spoilers, own)
-            if len(self._costs) > 512:
-                self._costs.clear()
-            self._costs[key] = hit
-        return hit
+            for j, r in enumerate(missing):
+                table[float(r)] = (batch.cost[j], batch.payments[j], batch.spoilers[j])
+        rows = [table[float(r)] for r in levels]
+        cost = np.array([row[0] for row in rows])
+        payments = np.array([row[1] for row in rows])
+        spoilers = np.array([row[2] for row in rows])
+        own = (
+            self.kappa[issue][self.leader]
+            * np.maximum(0.0, levels - ideal[self.leader]) ** self.alpha
+        )
+        return cost, payments, spoilers, own
 
     def _levels(self, world: World, issue: str) -> np.ndarray:
         """Candidate levels: every whole point from the institutionalised floor to 100, the

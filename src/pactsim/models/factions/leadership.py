@@ -64,12 +64,14 @@ def choose_levels(options: Sequence[Candidates], cash: float) -> tuple[list[int]
     picks = np.zeros((1, 0), dtype=np.intp)
     for opt in options:
         dist = np.abs(opt.levels - opt.current)
-        c = (total_cash[:, None] + opt.cash[None, :]).ravel()
-        p = (total_pay[:, None] + opt.payoff[None, :]).ravel()
-        d = (closeness[:, None] + dist[None, :]).ravel()
-        k = len(opt.levels)
+        # an option that another beats on both cash and payoff is never part of the best
+        own = _pareto(opt.cash, opt.payoff - STAY * dist)
+        c = (total_cash[:, None] + opt.cash[None, own]).ravel()
+        p = (total_pay[:, None] + opt.payoff[None, own]).ravel()
+        d = (closeness[:, None] + dist[None, own]).ravel()
+        k = len(own)
         new_picks = np.concatenate(
-            [np.repeat(picks, k, axis=0), np.tile(np.arange(k), len(total_cash))[:, None]], axis=1
+            [np.repeat(picks, k, axis=0), np.tile(own, len(total_cash))[:, None]], axis=1
         )
         # the tie-break enters the payoff as a vanishing preference for staying put
         keep = _pareto(c, p - STAY * d)
