@@ -258,3 +258,11 @@ def test_a_current_file_gets_no_note(noted_step: str, tmp_path: Path, toy_text: 
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "note:" not in result.output
+
+
+def test_the_version_is_not_listed_as_a_model_parameter() -> None:
+    from pactsim.scenario.summary import parameter_rows
+
+    paths = {row["path"] for row in parameter_rows(load("toy-3-factions"))}
+    assert "format_version" not in paths
+    assert "population.legitimacy" in paths
