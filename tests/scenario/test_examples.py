@@ -106,3 +106,31 @@ def test_the_example_council_prices_power_sharing_as_the_guide_says(
     assert round(bought.reform, 1) == 27.4
     paid = {m.id for m, pay in zip(members, bought.payments, strict=True) if pay > 0}
     assert paid == {"leadership"}
+
+
+def test_the_guides_other_figures(example: pactsim.Scenario) -> None:
+    """Every other figure the guide states about the format and the example."""
+    from pactsim.scenario import migrate
+    from pactsim.scenario.model import Council
+
+    text = " ".join(GUIDE.read_text().split())
+    assert f"the current version is {migrate.FORMAT_VERSION}." in text
+    assert f"`engagement.council_inertia`, or {migrate.DEFAULT_REVERSAL_RATE}; false: 0.0" in text
+    assert f"the default alpha = {Council.model_fields['alpha'].default:g}" in text
+
+    package = example.package
+    council = example.factions
+    assert package is not None and council is not None
+    value = {k.id: k.value for k in package.instruments}
+    assert f"{value['reconstruction']:g} M of reconstruction and {value['repair']:g} M" in text
+    total = sum(m.weight for m in council.members)
+    assert f"a weight of {council.quota} out of {total}" in text
+    levels = {k.id: [t.level for t in k.milestones] for k in package.instruments}
+    assert levels == {"reconstruction": [20, 40], "repair": [30]}
+    assert "at power-sharing 20 and 40, and repair at 30" in text
+    reformers = next(m for m in council.members if m.id == "reformers")
+    assert f"whose ideal is {reformers.ideal['power_sharing']:g}" in text
+    (kappa,) = [
+        u for u in example.uncertainties if u.path.endswith("leadership.kappa.power_sharing")
+    ]
+    assert f"from {kappa.low:g} to {kappa.high:g}" in text
