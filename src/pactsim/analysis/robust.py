@@ -1,5 +1,5 @@
 """Robust package design: NSGA-II over a scenario's levers, each candidate judged over an
-ensemble of sampled worlds (DESIGN.md section 8).
+ensemble of sampled worlds (docs/design.md, Experiments and analysis).
 
 Decision variables are the scenario's levers: a numeric lever over [low, high] (rounded when
 ``integer``), a categorical lever as an index over its values. Each candidate package is run in the

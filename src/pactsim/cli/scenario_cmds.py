@@ -51,11 +51,33 @@ def validate(
     assignments: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Check a scenario; exit 0 when valid, 1 with every problem named when not."""
+    """Check a scenario; exit 0 when valid, 1 with every problem named when not.
+
+    A valid scenario may still get notes (what loading changed to bring an older file to the
+    current format) and warnings (what it probably does not mean); both leave the exit code 0.
+    """
+    from pactsim.scenario.checks import scenario_warnings
+
     sc = load_scenario(scenario, assignments)
+    notes = sc.migration_notes
+    warnings = scenario_warnings(sc)
     if as_json:
-        print_json({"valid": True, "scenario": sc.meta.name, "hash": sc.hash})
+        print_json(
+            {
+                "valid": True,
+                "scenario": sc.meta.name,
+                "hash": sc.hash,
+                "format_version": sc.format_version,
+                "notes": notes,
+                "warnings": [{"path": w.path, "message": w.message} for w in warnings],
+            }
+        )
     else:
+        # plain echo: one line each, never wrapped, and no rich markup in the paths' brackets
+        for note in notes:
+            typer.echo(f"note: {sc.origin}: {note}", err=True)
+        for w in warnings:
+            typer.echo(f"warning: {w.file}: {w.path}: {w.message}", err=True)
         console.print(
             f"[green]valid[/]: {scenario} ({sc.meta.name}, {len(sc.actors)} actors, "
             f"{len(sc.policies)} policies)"

@@ -1,5 +1,6 @@
 """Ensembles: sample a scenario's uncertainties (and levers), run every policy in every sampled
-world with replications, locally or on a Dask cluster, into one DuckDB store (DESIGN.md 8)."""
+world with replications, locally or on a Dask cluster, into one DuckDB store (docs/design.md,
+Experiments and analysis)."""
 
 from pactsim.experiments.design import (
     SAMPLERS,

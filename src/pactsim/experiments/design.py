@@ -1,4 +1,4 @@
-"""Experimental designs: which worlds an ensemble visits (DESIGN.md section 8).
+"""Experimental designs: which worlds an ensemble visits (docs/design.md, Experiments and analysis).
 
 A design samples the unit hypercube, one column per parameter, and maps each column to the
 parameter's range and distribution. Samplers:

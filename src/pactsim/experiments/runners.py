@@ -6,9 +6,10 @@
 - ``dask``: an existing ``distributed`` cluster by address, or ``"local"`` for a
   ``LocalCluster`` on 127.0.0.1 started and stopped here (no dashboard).
 
-Runs are batched into tasks of at least ``batch_seconds`` of work (DESIGN.md 8): the first
-tasks hold one run each; from then on the batch size is the target divided by the mean run time
-observed, and at most a share of what remains so the last tasks still spread over the workers.
+Runs are batched into tasks of at least ``batch_seconds`` of work (docs/design.md, Experiments
+and analysis): the first tasks hold one run each; from then on the batch size is the target
+divided by the mean run time observed, and at most a share of what remains so the last tasks
+still spread over the workers.
 """
 
 from __future__ import annotations

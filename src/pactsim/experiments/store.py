@@ -1,4 +1,4 @@
-"""The results store: one DuckDB file per ensemble (DESIGN.md section 8).
+"""The results store: one DuckDB file per ensemble (docs/design.md, Experiments and analysis).
 
 Only the parent process writes (one writer); each finished batch of runs is committed in one
 transaction, so a killed ensemble loses at most the runs in flight and the file stays valid.

@@ -1,7 +1,9 @@
 """Load, validate and override scenarios; every failure becomes a :class:`ScenarioError`.
 
 YAML is read with ``yaml.safe_load`` (no object-constructing tags) and composed a second time to
-learn each field's line, so errors point at the line to edit.
+learn each field's line, so errors point at the line to edit. A file written for an older version
+of the format is migrated (:mod:`pactsim.scenario.migrate`) before it is validated; what the
+migration changed is kept on the scenario as ``migration_notes``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pactsim.scenario.errors import Problem, ScenarioError
+from pactsim.scenario.migrate import FormatVersionError, migrate
 from pactsim.scenario.model import Scenario
 from pactsim.scenario.numbers import collect_provenance, strip_provenance
 from pactsim.scenario.paths import PathError, get_path, readable, set_path
@@ -384,9 +387,22 @@ def _check_lever_value(lever: Any, value: Any, loc: Loc, bad: Any) -> None:
 def from_text(text: str, origin: str = "<text>") -> Scenario:
     """Validate a YAML scenario given as text."""
     doc, lines = _parse(text, origin)
+    doc, notes = _migrate(doc, lines, origin)
     sc = _validate(doc, lines, origin)
     sc._source_text = text
+    sc._migration_notes = notes
     return sc
+
+
+def _migrate(
+    doc: dict[str, Any], lines: dict[Loc, int], origin: str
+) -> tuple[dict[str, Any], list[str]]:
+    try:
+        return migrate(doc)
+    except FormatVersionError as exc:
+        raise ScenarioError.single(
+            origin, "format_version", str(exc), _line(lines, ("format_version",))
+        ) from None
 
 
 def _validate(doc: dict[str, Any], lines: dict[Loc, int], origin: str) -> Scenario:
@@ -442,6 +458,7 @@ def apply_overrides(sc: Scenario, overrides: dict[str, Any]) -> Scenario:
     new._provenance = sc.provenance
     new._source_text = sc.source_text
     new._origin = sc.origin
+    new._migration_notes = sc.migration_notes
     return new
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from pactsim.scenario.migrate import FORMAT_VERSION
 from pactsim.scenario.numbers import Int, Num
 
 Position = Annotated[Num, Field(ge=0, le=100)]
@@ -605,6 +606,13 @@ class Calibration(Strict):
 class Scenario(Strict):
     """A whole scenario. Build it with :func:`pactsim.load`, not directly."""
 
+    format_version: int = Field(
+        FORMAT_VERSION,
+        ge=FORMAT_VERSION,
+        le=FORMAT_VERSION,
+        description="Version of the scenario format the file is written for; a file without it "
+        "is version 1 and is migrated when loaded.",
+    )
     meta: Meta
     issues: list[Issue] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=1)
@@ -624,6 +632,7 @@ class Scenario(Strict):
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
     _source_text: str = PrivateAttr("")
     _origin: str = PrivateAttr("<memory>")
+    _migration_notes: list[str] = PrivateAttr(default_factory=list)
 
     # ---- accessors used by the models and interfaces
     @property
@@ -647,6 +656,11 @@ class Scenario(Strict):
     def origin(self) -> str:
         """Where the scenario came from: a path or a bundled name."""
         return self._origin
+
+    @property
+    def migration_notes(self) -> list[str]:
+        """What loading changed to bring an older file to the current format (one per change)."""
+        return list(self._migration_notes)
 
     @property
     def hash(self) -> str:

@@ -9,7 +9,15 @@ from pydantic import BaseModel
 from pactsim.scenario.model import Scenario
 from pactsim.scenario.paths import ID_KEYS
 
-SKIP_SECTIONS = ("uncertainties", "levers", "policies", "outcomes", "calibration", "meta")
+SKIP_SECTIONS = (
+    "format_version",
+    "uncertainties",
+    "levers",
+    "policies",
+    "outcomes",
+    "calibration",
+    "meta",
+)
 
 
 def _walk(obj: Any, path: str, meaning: str, out: list[tuple[str, Any, str]]) -> None:

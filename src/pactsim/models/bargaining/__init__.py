@@ -1,4 +1,4 @@
-"""Stakeholder bargaining on issue dimensions (DESIGN.md section 3; docs/bargaining.md).
+"""Stakeholder bargaining on issue dimensions (docs/design.md, Bargaining; docs/bargaining.md).
 
 - :mod:`~pactsim.models.bargaining.baselines`: compromise, weighted median, Nash bargaining;
 - :mod:`~pactsim.models.bargaining.eum`: Bueno de Mesquita's expected utility model (Scholz,

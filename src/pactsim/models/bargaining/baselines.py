@@ -91,7 +91,7 @@ def nash(
         status_quo: q on the issue scale: a float, or an array broadcastable to the result's
             shape ((B,) or (B, D)). Default: the lowest initial position of each problem
             (assumption: pactsim's issue scales put "no reform" at the low end).
-        utility: ``"linear"`` (default, DESIGN.md section 3) or ``"quadratic"``.
+        utility: ``"linear"`` (default; docs/design.md, Bargaining) or ``"quadratic"``.
     """
     if utility not in ("linear", "quadratic"):
         raise InputError(f"nash: utility must be 'linear' or 'quadratic', got {utility!r}")

@@ -2,7 +2,7 @@
 
 Reference: Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De
 Mesquita's group decision model. *Journal of Theoretical Politics* 23(4), 510-531; the model is
-Bueno de Mesquita's (1994, 2002). Equations (as in ``bargaining-eum.md``), actor i, capability
+Bueno de Mesquita's (1994, 2002). Equations (as in docs/bargaining.md), actor i, capability
 c_i, position x_i, salience s_i, R = the range of the initial positions (fixed):
 
 - votes of k for i over j: v_k(i, j) = c_k s_k (|x_k - x_j| - |x_k - x_i|) / R;

@@ -6,7 +6,7 @@
 - :mod:`~pactsim.models.factions.buyoff`: the cheapest winning coalition for a reform level and
   the largest level a side-payment budget buys (knapsack DP + bisection), batchable.
 
-See docs/factions.md and DESIGN.md section 4.
+See docs/factions.md and docs/design.md, Factions.
 """
 
 from pactsim.models.factions.buyoff import (

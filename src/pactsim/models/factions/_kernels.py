@@ -12,7 +12,7 @@ from numba import njit
 
 @njit(cache=True)
 def _payments(r, ideal, kappa, alpha, pay):  # type: ignore[no-untyped-def]
-    """pay_f = kappa_f * max(0, r - x_f)^alpha [USD million per month] (DESIGN.md 4)."""
+    """pay_f = kappa_f * max(0, r - x_f)^alpha [USD million per month]; docs/design.md, Factions."""
     for f in range(ideal.size):
         gap = r - ideal[f]
         pay[f] = kappa[f] * gap ** alpha[f] if gap > 0.0 else 0.0

@@ -1,4 +1,5 @@
-"""Buying a winning coalition for a reform: the regime's internal decision (DESIGN.md 4, 7.1).
+"""Buying a winning coalition for a reform: the regime's internal decision (docs/design.md, Factions
+and Component: council).
 
 The leadership proposes a reform level r (0-100) on one issue. Faction f (integer weight w_f in a
 council with quota q) has an ideal x_f, the highest level it accepts for free, and an ideological
@@ -282,7 +283,7 @@ def max_affordable_reform_batch(
         quota: weight a coalition needs to decide [weight units].
         ideal: x_f, highest level accepted for free [reform points]; (n,) or (B, n).
         kappa: ideological cost [USD million per month per (reform point)^alpha]; (n,) or (B, n).
-        alpha: cost exponent [-], scalar, (n,), or (B, n); DESIGN.md default 2.
+        alpha: cost exponent [-], scalar, (n,), or (B, n); the scenario format's default 2.
         budget: side-payment budget [USD million per month]; scalar or (B,).
         r_max: the level proposed, the highest level searched [reform points]; scalar or (B,).
         r_min: the lowest level searched [reform points]; scalar or (B,). Default 0.

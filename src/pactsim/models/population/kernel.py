@@ -16,7 +16,7 @@ free citizens share a cell; there each citizen carries a stamp of when it entere
 the actives of a cell are taken newest first (the order of a list of all citizens per cell).
 
 Every helper is written inline in the main loop: njit helpers taking arrays are called with
-reference counting in the hot loop (DESIGN 11). Updates of the field requested during an
+reference counting in the hot loop (docs/design.md). Updates of the field requested during an
 agent's turn are queued and applied at the end of the turn; this does not change what the
 agent itself reads, because it moves only within its vision (the neighbourhood is symmetric)
 and its own contribution is handled explicitly.

@@ -306,7 +306,7 @@ class CivilViolence:
         """Run ``ticks`` ticks with the given inputs held constant (None keeps the current one).
 
         ``hardship_multiplier`` h scales each citizen's hardship as H_i = min(1, H_i(0) h)
-        (DESIGN 7.1); ``arrest_k`` is the arrest constant k; ``vision`` the cops' vision.
+        (docs/design.md); ``arrest_k`` is the arrest constant k; ``vision`` the cops' vision.
         """
         if isinstance(ticks, bool) or not isinstance(ticks, int | np.integer) or ticks < 0:
             raise InputError(f"advance: ticks must be a non-negative integer (got {ticks!r})")
