@@ -1,4 +1,4 @@
-"""The scenario format: pydantic v2 models (DESIGN.md section 2).
+"""The scenario format: pydantic v2 models (docs/design.md, the scenario file).
 
 Every field documents its meaning and unit; defaults are the model's defaults and, unless a
 scenario documents otherwise, assumptions. Units: money in USD million, time in months, issue
@@ -28,7 +28,7 @@ class Strict(BaseModel):
 
 # --------------------------------------------------------------------------------------- meta
 class Meta(Strict):
-    name: str = Field(description="Short identifier of the scenario, e.g. 'afghanistan-2023'.")
+    name: str = Field(description="Short identifier of the scenario, e.g. 'toy-3-factions'.")
     title: str = Field("", description="One-line title.")
     description: str = Field("", description="What the scenario represents and asks.")
     question: str = Field("", description="The policy question the scenario is built to answer.")
@@ -405,7 +405,7 @@ class Mechanisms(Strict):
 
 
 class Engagement(Strict):
-    """Parameters of the monthly loop that couples the models (DESIGN.md 7.1)."""
+    """Parameters of the monthly loop that couples the models (docs/design.md)."""
 
     bargaining_model: Literal["eum", "compromise", "median", "nash"] = Field(
         "eum", description="Model that forecasts the leadership's proposal."
