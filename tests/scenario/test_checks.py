@@ -23,7 +23,8 @@ def _edit(text: str, old: str, new: str) -> str:
 
 def test_known_outcome_names_of_the_toy_by_hand() -> None:
     sc = pactsim.load("toy-3-factions")
-    # one reform issue (opening, success level 50; scope is not a reform), one neighbour
+    # one reform issue (opening, success level 50; scope is not a reform), one neighbour, the
+    # extremists named "insurgents"
     assert known_outcome_names(sc) == {
         "reform_opening_final",
         "reform_opening_36m",
@@ -35,8 +36,8 @@ def test_known_outcome_names_of_the_toy_by_hand() -> None:
         "attacks_home_total",
         "attacks_abroad_total",
         "deaths_home_total",
-        "iskp_peak",
-        "iskp_final",
+        "insurgents_peak",
+        "insurgents_final",
         "semi_conventional_months",
         "legitimacy_final",
         "hardship_final",

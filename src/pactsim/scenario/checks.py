@@ -16,39 +16,19 @@ from pactsim.scenario.paths import readable
 
 
 def known_outcome_names(scenario: Scenario) -> set[str]:
-    """The names of the summary outcomes a run of ``scenario`` produces.
+    """The names of the summary outcomes a run of ``scenario`` produces: the coupled model's
+    declared outputs (:func:`pactsim.engagement.declared_outputs`). The one place where the
+    format asks the model what it produces, so it imports it when called."""
+    from pactsim.engagement import declared_outputs
 
-    Derived from the scenario alone (its reform issues, success levels and neighbours), without
-    running it: this mirrors the names the coupled model's summary of a run uses
-    (``pactsim.engagement``), and must change with them.
-    """
-    reform = [issue.id for issue in scenario.issues if issue.reform]
-    names: set[str] = set()
-    for issue in reform:
-        names |= {f"reform_{issue}_final", f"reform_{issue}_36m", f"reform_{issue}_peak"}
-        if issue in scenario.engagement.success_levels:
-            names.add(f"reached_{issue}_36m")
-    if any(name.startswith("reached_") for name in names):
-        names.add("reached_all_36m")
-    names |= {
-        "milestones_share",
-        "cost_total",
-        "attacks_home_total",
-        "attacks_abroad_total",
-        "deaths_home_total",
-        "iskp_peak",
-        "iskp_final",
-        "semi_conventional_months",
-        "legitimacy_final",
-        "hardship_final",
-        "active_share_mean",
-        "spoilers_final",
-        "tension_peak_max",
-        "neighbour_reacted",
-    }
-    for neighbour in scenario.region.neighbours:
-        names |= {f"tension_peak_{neighbour.actor}", f"reaction_months_{neighbour.actor}"}
-    return names
+    return set(declared_outputs(scenario).names("summary"))
+
+
+def known_series_names(scenario: Scenario) -> set[str]:
+    """The names of the monthly series a run of ``scenario`` records (declared outputs)."""
+    from pactsim.engagement import declared_outputs
+
+    return set(declared_outputs(scenario).names("series"))
 
 
 def _free_consent(scenario: Scenario) -> list[Problem]:
@@ -57,6 +37,9 @@ def _free_consent(scenario: Scenario) -> list[Problem]:
         return []
     doc = scenario.raw
     reform = [issue.id for issue in scenario.issues if issue.reform]
+    ct = scenario.engagement.ct_issue
+    if ct and ct not in reform:
+        reform.append(ct)  # the council decides CT cooperation like a reform
     out = []
     for i, member in enumerate(scenario.factions.members):
         for issue in reform:
