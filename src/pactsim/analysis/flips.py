@@ -62,7 +62,9 @@ def find_flips(
             continue
         dd = d[ok]
         groups, means = _group_means(x, dd, bins)
-        se = np.array([dd[g].std(ddof=1) / np.sqrt(len(g)) if len(g) > 1 else np.inf for g in groups])
+        se = np.array(
+            [dd[g].std(ddof=1) / np.sqrt(len(g)) if len(g) > 1 else np.inf for g in groups]
+        )
         clear = np.abs(means) > z * se
         for i in range(bins - 1):
             for j in range(i + 1, bins):

@@ -74,8 +74,8 @@ class Council(Component):
         super().__init__(world)
         sc = world.sc
         self.issues = decided_issues(sc)
-        for i in sc.issues:
-            world.adopted[i.id] = float(i.status_quo)
+        for spec in sc.issues:
+            world.adopted[spec.id] = float(spec.status_quo)
         self.status_quo = dict(world.adopted)
         council = sc.factions
         if council is None:  # a regime of one: free to adopt whatever pays
@@ -108,7 +108,7 @@ class Council(Component):
             veto = np.array([m.veto for m in members], dtype=bool)
         self.veto = np.zeros(len(self.weights), dtype=bool) if council is None else veto
         self.veto[self.leader] = True  # the leader proposes: it is in every coalition
-        self.others_kappa = {}
+        self.others_kappa: dict[str, np.ndarray] = {}
         for i in self.issues:
             k = self.kappa[i].copy()
             k[self.leader] = 0.0  # the leader pays no one to agree with itself

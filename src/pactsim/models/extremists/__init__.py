@@ -1,4 +1,4 @@
-"""The extremist organisation: strength, recruitment, attrition and attacks (docs/design.md, extremists)."""
+"""The extremist organisation: strength, recruitment, attrition and attacks (docs/design.md)."""
 
 from pactsim.models.extremists.organisation import (
     ExtremistParams,
