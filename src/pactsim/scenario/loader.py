@@ -298,23 +298,36 @@ def _check_references(
                 known(("factions", "members", i, "ideal", key), key, issues, "issue")
             for key in m.kappa:
                 known(("factions", "members", i, "kappa", key), key, issues, "issue")
-    if sc.package:
-        known(("package", "patron"), sc.package.patron, actors, "actor")
-        unique("package.instruments", [k.id for k in sc.package.instruments])
-        for i, k in enumerate(sc.package.instruments):
+    packages = [("package",)] if sc.package else []
+    packages += [("packages", i) for i in range(len(sc.packages))]
+    patrons: set[str] = set()
+    instrument_ids: set[str] = set()
+    for where, pkg in zip(packages, sc.all_packages(), strict=True):
+        known((*where, "patron"), pkg.patron, actors, "actor")
+        if pkg.patron in patrons:
+            bad((*where, "patron"), f"a second package of patron '{pkg.patron}'")
+        patrons.add(pkg.patron)
+        for i, k in enumerate(pkg.instruments):
+            if k.id in instrument_ids:
+                bad((*where, "instruments", i, "id"), f"duplicate instrument id '{k.id}'")
+            instrument_ids.add(k.id)
+        ids = [k.id for k in pkg.instruments]
+        for i, k in enumerate(pkg.instruments):
             for j, tranche in enumerate(k.milestones):
-                known(
-                    ("package", "instruments", i, "milestones", j, "issue"),
-                    tranche.issue,
-                    issues,
-                    "issue",
-                )
+                loc = (*where, "instruments", i, "milestones", j, "issue")
+                known(loc, tranche.issue, issues, "issue")
             for key in k.targets:
-                known(("package", "instruments", i, "targets", key), key, issues, "issue")
+                known((*where, "instruments", i, "targets", key), key, issues, "issue")
+        for i, pen in enumerate(pkg.penalties):
+            known((*where, "penalties", i, "issue"), pen.issue, issues, "issue")
+            for j, ref in enumerate(pen.snapback):
+                known((*where, "penalties", i, "snapback", j), ref, ids, "instrument")
     known(("extremists", "actor"), sc.extremists.actor, actors, "actor")
     unique("region.neighbours", [n.actor for n in sc.region.neighbours], key="actor")
     for i, n in enumerate(sc.region.neighbours):
         known(("region", "neighbours", i, "actor"), n.actor, actors, "actor")
+        for key in n.reform_sensitivity:
+            known(("region", "neighbours", i, "reform_sensitivity", key), key, issues, "issue")
     known(("engagement", "ct_issue"), sc.engagement.ct_issue, issues, "issue")
     for key in sc.engagement.success_levels:
         known(("engagement", "success_levels", key), key, issues, "issue")

@@ -163,6 +163,7 @@ InstrumentKind = Literal[
     "military_modern",
     "recognition",
     "side_payment",
+    "sanctions_relief",
 ]
 Mode = Literal["unconditional", "milestone", "reciprocal"]
 
@@ -203,7 +204,8 @@ class Instrument(Strict):
     leadership_share: Share | None = Field(
         None,
         description="Share of each payment that reaches the leadership's side-payment budget; "
-        "none = the package's side_payment_share. Non-money instruments reach none [0-1].",
+        "none = the package's side_payment_share for money instruments, none of a non-money "
+        "one (set it for relief that frees revenue the leadership controls) [0-1].",
     )
     source: str = Field("", description="Where the instrument is described.")
 
@@ -219,9 +221,35 @@ class Instrument(Strict):
         return self
 
 
+class Penalty(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Identifier.")
+    issue: str = Field(description="Issue id whose adopted level is the condition.")
+    level: Position = Field(description="Adopted level below which the penalty is in force.")
+    due: Int = Field(1, ge=1, le=600, description="First month the condition is enforced [month].")
+    hardship: NonNegative = Field(
+        0.0, description="Rise of the hardship multiplier while in force (sanctions) [-]."
+    )
+    cost: NonNegative = Field(
+        0.0,
+        description="What the penalty costs the regime while in force: the leadership's "
+        "incentive to comply [USD million per month].",
+    )
+    snapback: list[str] = Field(
+        default_factory=list,
+        description="Instrument ids whose remaining value is withdrawn when the penalty is "
+        "imposed.",
+    )
+    source: str = Field("", description="Where the penalty is described.")
+
+
 class Package(Strict):
     patron: str = Field(description="Actor id of the outside power offering the package.")
     instruments: list[Instrument] = Field(default_factory=list, description="What is offered.")
+    penalties: list[Penalty] = Field(
+        default_factory=list,
+        description="Sticks: sanctions imposed or re-imposed, scaled by the patron's "
+        "credibility, in every month from its due month that its condition is not met.",
+    )
     side_payment_share: Num = Field(
         0.3,
         ge=0,
@@ -267,6 +295,14 @@ class Population(Strict):
     k: Num = Field(2.3, ge=0, description="Arrest-probability constant k0 [-].")
     variant: Literal["paper", "netlogo", "mesa"] = Field(
         "netlogo", description="Published semantics of the civil-violence model."
+    )
+    model: Literal["civil_violence", "ethnic"] = Field(
+        "civil_violence",
+        description="Epstein's Model I (citizens against the regime) or Model II (two groups "
+        "and peacekeepers: inter-group violence, the cops standing for peacekeepers).",
+    )
+    blue_share: Share = Field(
+        0.5, description="Model II: share of the citizens in the first group [0-1]."
     )
     ticks_per_month: Int = Field(10, ge=1, le=1000, description="Model ticks per month.")
     country_population: Num = Field(
@@ -349,13 +385,19 @@ class Neighbour(Strict):
     )
     decay: Num = Field(0.2, gt=0, le=1, description="delta_j: tension decay [1/month].")
     threshold: Num = Field(3.0, ge=0, description="Tension at which it reacts [-].")
-    reaction: Literal["none", "restrict_trade", "support_opposition"] = Field(
+    reform_sensitivity: dict[str, Num] = Field(
+        default_factory=dict,
+        description="Issue id -> threat a month per 100 points of that issue's adopted level "
+        "above its status quo (negative: reassured) [per month].",
+    )
+    reaction: Literal["none", "restrict_trade", "support_opposition", "strike_equipment"] = Field(
         "none", description="What it does above the threshold."
     )
     reaction_strength: Num = Field(
         0.05,
         ge=0,
-        description="Hardship multiplier rise (trade) or inflow [fighters/month] (support).",
+        description="Hardship multiplier rise (trade), inflow [fighters/month] (support) or "
+        "readiness destroyed a month (strike) [-].",
     )
     attack_share: Num = Field(
         0.0, ge=0, le=1, description="Share of the attacks abroad that fall on it [0-1]."
@@ -402,6 +444,11 @@ class Mechanisms(Strict):
     opposition_support: bool = Field(
         True, description="Neighbours' support to the armed opposition adds to the inflow."
     )
+    strikes: bool = Field(True, description="Neighbours' strikes destroy equipment readiness.")
+    reform_threat: bool = Field(
+        True, description="Neighbours' threat reads the adopted reforms (reform_sensitivity)."
+    )
+    penalties: bool = Field(True, description="Penalties are imposed when conditions fail.")
 
 
 class Engagement(Strict):
@@ -477,6 +524,12 @@ class Engagement(Strict):
     )
     energy_food_weight: Num = Field(
         0.5, ge=0, description="Relief per USD of fuel and wheat relative to reconstruction [-]."
+    )
+    sanctions_relief_weight: Num = Field(
+        1.0,
+        ge=0,
+        description="Relief per USD million equivalent of sanctions relief relative to "
+        "reconstruction [-].",
     )
     readiness_initial: Num = Field(0.3, ge=0, le=1, description="E(0), equipment readiness.")
     readiness_baseline: Num = Field(
@@ -602,6 +655,23 @@ class Calibration(Strict):
     targets: list[Target] = Field(default_factory=list, description="Observed targets.")
 
 
+class Event(Strict):
+    month: Int = Field(ge=1, le=600, description="Month of the run it happens in [month].")
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="Dotted path -> value set at the start of the month."
+    )
+    add: dict[str, float] = Field(
+        default_factory=dict, description="Dotted path -> amount added to a numeric field."
+    )
+    note: str = Field("", description="What happens, in words, with its source.")
+
+    @model_validator(mode="after")
+    def _something(self) -> Event:
+        if not self.set and not self.add:
+            raise ValueError("an event needs 'set' or 'add'")
+        return self
+
+
 # ----------------------------------------------------------------------------------- scenario
 class Scenario(Strict):
     """A whole scenario. Build it with :func:`pactsim.load`, not directly."""
@@ -618,6 +688,11 @@ class Scenario(Strict):
     actors: list[Actor] = Field(min_length=1)
     factions: Council | None = None
     package: Package | None = None
+    packages: list[Package] = Field(
+        default_factory=list,
+        description="Several patrons' packages, each with its own instruments, credibility and "
+        "stake in the bargaining (addressed by patron id).",
+    )
     population: Population = Field(default_factory=Population)
     extremists: Extremists = Field(default_factory=Extremists)
     region: Region = Field(default_factory=Region)
@@ -627,6 +702,9 @@ class Scenario(Strict):
     policies: dict[str, Policy] = Field(default_factory=dict)
     outcomes: list[Outcome] = Field(default_factory=list)
     calibration: Calibration | None = None
+    events: list[Event] = Field(
+        default_factory=list, description="Dated shocks and policy changes, in any order."
+    )
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
@@ -670,6 +748,10 @@ class Scenario(Strict):
 
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def all_packages(self) -> list[Package]:
+        """Every patron's package: ``package`` first, then ``packages``."""
+        return ([self.package] if self.package else []) + list(self.packages)
 
     def issue(self, issue_id: str) -> Issue:
         for issue in self.issues:

@@ -1,6 +1,7 @@
 """Dotted paths into a scenario document: ``population.legitimacy``, ``actors.russia.capability``.
 
-A list is addressed by an element's ``id`` (or ``actor`` for neighbours, ``name`` for outcomes)
+A list is addressed by an element's ``id`` (or ``actor`` for neighbours, ``name`` for outcomes,
+``patron`` for packages)
 or by its index, so paths stay readable and survive reordering.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-ID_KEYS = ("id", "actor", "name")
+ID_KEYS = ("id", "actor", "name", "patron")
 
 
 class PathError(KeyError):

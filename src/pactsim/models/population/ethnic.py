@@ -458,87 +458,122 @@ def run_ethnic(
         raise InputError(f"run_ethnic: 'steps' must be a non-negative integer (got {steps!r})")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise InputError(f"run_ethnic: 'seed' must be a non-negative integer (got {seed!r})")
-    cells = p.width * p.height
-    gen = np.random.default_rng(np.random.SeedSequence([int(seed), 0xE7]))
-    n_cit = round(p.citizen_density * cells)
-    n_cop = min(round(p.cop_density * cells), cells - n_cit)
-    perm = gen.permutation(cells)
-    copos = np.sort(perm[:n_cop]).astype(np.int64)
-    # one slot per cell that a cop does not hold: births can fill the grid; the slots
-    # beyond the initial citizens start dead, on the stack of free slots
-    cap = cells - n_cop
-    pos = np.zeros(cap, dtype=np.int64)
-    pos[:n_cit] = np.sort(perm[n_cop : n_cop + n_cit])
-    group = np.zeros(cap, dtype=np.int64)
-    group[:n_cit] = gen.random(n_cit) >= p.blue_share
-    hard = np.zeros(cap)
-    risk = np.zeros(cap)
-    hard[:n_cit] = gen.random(n_cit)
-    risk[:n_cit] = gen.random(n_cit)
-    life = np.zeros(cap, dtype=np.int64)
-    age = np.zeros(cap, dtype=np.int64)
-    if p.max_age > 0:
-        life[:n_cit] = gen.integers(0, p.max_age, size=n_cit, endpoint=True)
-        age[:n_cit] = (gen.random(n_cit) * (life[:n_cit] + 1)).astype(np.int64)  # U{0..life}
-    grid = np.full(cells, -1, dtype=np.int64)
-    grid[pos[:n_cit]] = np.arange(n_cit)
-    grid[copos] = -2 - np.arange(n_cop)
-    state = np.full(cap, 3, dtype=np.int64)
-    state[:n_cit] = 0
-    jail = np.zeros(cap, dtype=np.int64)
-    free = np.zeros(cap, dtype=np.int64)
-    n_free = cap - n_cit
-    free[:n_free] = np.arange(cap - 1, n_cit - 1, -1)  # lowest slot on top
-    n_blue = int(n_cit - np.count_nonzero(group[:n_cit]))
-    init = [n_blue, n_cit - n_blue, 0, 0, 0, 0, 0]
-    seg0 = _segregation(grid, group, p.height, p.width)
-    shape = SEMANTICS[p.variant].neighbourhood
-    ody, odx = offsets(p.vision, shape)
-    cody, codx = offsets(p.vision if p.cop_vision is None else p.cop_vision, shape)
+    model = EthnicConflict(p, int(seed))
     out = np.zeros((steps, 11), dtype=np.int64)
-    tally = np.zeros(3, dtype=np.int64)
+    init = model.initial
+    seg0 = _segregation(model.grid, model.group, p.height, p.width)
     # one call for the whole run, or one per tick when the grid is kept for an animation
     chunk = 1 if frames is not None else max(1, steps)
     if frames is not None:
-        frames.append(_codes(grid, group, state).reshape(p.height, p.width))
+        frames.append(model.codes())
     for t0 in range(0, steps, chunk):
         n = min(chunk, steps - t0)
-        n_free = _ethnic_kernel(
-            int(seed),
-            t0,
-            n,
-            p.height,
-            p.width,
-            ody,
-            odx,
-            cody,
-            codx,
-            _ROUND[SEMANTICS[p.variant].rounding],
-            float(p.legitimacy),
-            float(p.k),
-            float(p.threshold),
-            int(p.max_jail),
-            float(p.birth_rate),
-            int(p.max_age),
-            grid,
-            group,
-            hard,
-            risk,
-            state,
-            jail,
-            age,
-            life,
-            pos,
-            copos,
-            free,
-            n_free,
-            tally,
-            out[t0 : t0 + n],
-        )
+        model.ticks(n, float(p.legitimacy), out[t0 : t0 + n])
         if frames is not None:
-            frames.append(_codes(grid, group, state).reshape(p.height, p.width))
+            frames.append(model.codes())
     full = np.vstack([np.asarray(init, dtype=np.int64)[None, :], out[:, :7]])
     series: dict[str, NDArray[Any]] = {name: full[:, j].copy() for j, name in enumerate(SERIES)}
     seg = segregation_index(out[:, [7, 9]], out[:, [8, 10]])
     series["segregation"] = np.concatenate([[seg0], seg])
     return series
+
+
+class EthnicConflict:
+    """Model II's state between calls, so that a caller can run it month by month with a
+    legitimacy that changes (the engagement loop). :func:`run_ethnic` is one such caller."""
+
+    def __init__(self, params: EthnicParams, seed: int):
+        p = params
+        self.params = p
+        self.seed = int(seed)
+        cells = p.width * p.height
+        gen = np.random.default_rng(np.random.SeedSequence([int(seed), 0xE7]))
+        n_cit = round(p.citizen_density * cells)
+        n_cop = min(round(p.cop_density * cells), cells - n_cit)
+        perm = gen.permutation(cells)
+        copos = np.sort(perm[:n_cop]).astype(np.int64)
+        # one slot per cell that a cop does not hold: births can fill the grid; the slots
+        # beyond the initial citizens start dead, on the stack of free slots
+        cap = cells - n_cop
+        pos = np.zeros(cap, dtype=np.int64)
+        pos[:n_cit] = np.sort(perm[n_cop : n_cop + n_cit])
+        group = np.zeros(cap, dtype=np.int64)
+        group[:n_cit] = gen.random(n_cit) >= p.blue_share
+        hard = np.zeros(cap)
+        risk = np.zeros(cap)
+        hard[:n_cit] = gen.random(n_cit)
+        risk[:n_cit] = gen.random(n_cit)
+        life = np.zeros(cap, dtype=np.int64)
+        age = np.zeros(cap, dtype=np.int64)
+        if p.max_age > 0:
+            life[:n_cit] = gen.integers(0, p.max_age, size=n_cit, endpoint=True)
+            age[:n_cit] = (gen.random(n_cit) * (life[:n_cit] + 1)).astype(np.int64)  # U{0..life}
+        grid = np.full(cells, -1, dtype=np.int64)
+        grid[pos[:n_cit]] = np.arange(n_cit)
+        grid[copos] = -2 - np.arange(n_cop)
+        state = np.full(cap, 3, dtype=np.int64)
+        state[:n_cit] = 0
+        jail = np.zeros(cap, dtype=np.int64)
+        free = np.zeros(cap, dtype=np.int64)
+        n_free = cap - n_cit
+        free[:n_free] = np.arange(cap - 1, n_cit - 1, -1)  # lowest slot on top
+        n_blue = int(n_cit - np.count_nonzero(group[:n_cit]))
+        init = [n_blue, n_cit - n_blue, 0, 0, 0, 0, 0]
+        self.cells, self.n_cop = cells, n_cop
+        self.grid, self.group, self.hard, self.risk = grid, group, hard, risk
+        self.state, self.jail, self.age, self.life = state, jail, age, life
+        self.pos, self.copos, self.free, self.n_free = pos, copos, free, n_free
+        self.initial = init
+        shape = SEMANTICS[p.variant].neighbourhood
+        self.ody, self.odx = offsets(p.vision, shape)
+        self.cody, self.codx = offsets(p.vision if p.cop_vision is None else p.cop_vision, shape)
+        self.tally = np.zeros(3, dtype=np.int64)
+        self.tick = 0
+
+    def ticks(
+        self, n: int, legitimacy: float, out: NDArray[np.int64] | None = None
+    ) -> NDArray[np.int64]:
+        """Advance ``n`` ticks with ``legitimacy``; returns (and fills ``out``) one row a tick
+        as :func:`_ethnic_kernel` documents (cumulative killed, born, died in columns 4-6)."""
+        p = self.params
+        rows = np.zeros((n, 11), dtype=np.int64) if out is None else out
+        self.n_free = _ethnic_kernel(
+            self.seed,
+            self.tick,
+            n,
+            p.height,
+            p.width,
+            self.ody,
+            self.odx,
+            self.cody,
+            self.codx,
+            _ROUND[SEMANTICS[p.variant].rounding],
+            float(legitimacy),
+            float(p.k),
+            float(p.threshold),
+            int(p.max_jail),
+            float(p.birth_rate),
+            int(p.max_age),
+            self.grid,
+            self.group,
+            self.hard,
+            self.risk,
+            self.state,
+            self.jail,
+            self.age,
+            self.life,
+            self.pos,
+            self.copos,
+            self.free,
+            self.n_free,
+            self.tally,
+            rows,
+        )
+        self.tick += n
+        return rows
+
+    def codes(self) -> NDArray[np.int8]:
+        """The grid as :data:`GRID_CODES` (height x width)."""
+        return _codes(self.grid, self.group, self.state).reshape(
+            self.params.height, self.params.width
+        )
