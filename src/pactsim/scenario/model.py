@@ -191,6 +191,13 @@ class Instrument(Strict):
     upfront_months: Int = Field(
         3, ge=1, description="Unconditional mode: months over which the whole value is paid."
     )
+    start: Int = Field(
+        1,
+        ge=1,
+        le=600,
+        description="First month of the unconditional and reciprocal schedules (an event that "
+        "switches an instrument on later sets it) [month].",
+    )
     milestones: list[Milestone] = Field(
         default_factory=list, description="Milestone mode: tranches and their conditions."
     )
