@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from pactsim.scenario.claims import ClaimList, ReportField, ReportSettings
 from pactsim.scenario.numbers import Int, Num
 
 Position = Annotated[Num, Field(ge=0, le=100)]
@@ -520,6 +521,8 @@ class Scenario(Strict):
     policies: dict[str, Policy] = Field(default_factory=dict)
     outcomes: list[Outcome] = Field(default_factory=list)
     calibration: Calibration | None = None
+    report: ReportField = Field(default_factory=ReportSettings)
+    claims: ClaimList = Field(default_factory=list)
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
