@@ -51,6 +51,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pactsim.scenario.claims import PACKAGE_SIZE, Check, Claim, baseline_and_main
+
 HOLDS, REVERSED, NULL, DEPENDS, NOT_ASSESSED = (
     "holds",
     "reversed",
@@ -763,8 +765,6 @@ class Defaults:
 
 def defaults_of(scenario: Any) -> Defaults:
     """The scenario's main policy and baseline (its ``report`` section, else the defaults)."""
-    from pactsim.scenario.claims import baseline_and_main
-
     baseline, main = baseline_and_main(scenario.report, list(scenario.policies))
     return Defaults(main, baseline)
 
@@ -773,8 +773,6 @@ def _split_parameter(data: VerdictData, sized: VerdictData, levers: list[str], n
     """(data to split on, column) for a split check's parameter: the package's size is the
     column ``SIZE`` of ``sized``, with the levers it sums left out of the adjustment (they
     are collinear with it)."""
-    from pactsim.scenario.claims import PACKAGE_SIZE
-
     if name != PACKAGE_SIZE:
         return data, name
     if not levers:
@@ -783,10 +781,10 @@ def _split_parameter(data: VerdictData, sized: VerdictData, levers: list[str], n
 
 
 def run_check(
-    check: Any, data: VerdictData, sized: VerdictData, levers: list[str], defaults: Defaults
+    check: Check, data: VerdictData, sized: VerdictData, levers: list[str], defaults: Defaults
 ) -> CheckResult | str:
-    """The result of one check of a claim (a model of :mod:`pactsim.scenario.claims`), or the
-    note that says why an optional check was left out."""
+    """The result of one check of a claim, or the note that says why an optional check was
+    left out."""
     o = check.outcome
     if check.kind == "contrast":
         a, b = check.policy or defaults.main, check.versus or defaults.baseline
@@ -796,9 +794,10 @@ def run_check(
         pol = str(check.policy or defaults.main)
         what = f"{o} {check.meets.strip()}" if check.meets else o
         label = check.label or f"{what} under {pol}, share of sampled worlds"
-        level = check.level if check.direction == "between" else check.level[0]
+        band = check.level or UNDECIDED  # a share has a level (Check._fields_of_kind)
+        level: Level = (band[0], band[-1]) if check.direction == "between" else band[0]
         return world_share(data, o, pol, label, check.meets, check.direction, level)
-    base, p = _split_parameter(data, sized, levers, check.parameter)
+    base, p = _split_parameter(data, sized, levers, str(check.parameter))
     moves = "larger vs smaller" if p == SIZE else "high vs low"
     if check.kind == "split":
         pols = list(check.policies)
@@ -820,14 +819,12 @@ def run_check(
     return contrast_split(base, o, str(a), str(b), p, check.direction, label)
 
 
-def judge(claim: Any, data: VerdictData, defaults: Defaults) -> Verdict:
-    """The verdict on one claim of a scenario (:class:`pactsim.scenario.claims.Claim`). A claim
-    with a check on the package's size counts the size among the sampled parameters of every
-    one of its checks (it may decide a share, or moderate a contrast)."""
-    from pactsim.scenario.claims import PACKAGE_SIZE
-
+def judge(claim: Claim, data: VerdictData, defaults: Defaults) -> Verdict:
+    """The verdict on one claim of a scenario. A claim with a check on the package's size
+    counts the size among the sampled parameters of every one of its checks (it may decide a
+    share, or moderate a contrast)."""
     sized, levers = with_package_size(data)
-    if any(getattr(c, "parameter", None) == PACKAGE_SIZE for c in claim.checks):
+    if any(c.parameter == PACKAGE_SIZE for c in claim.checks):
         data = sized
     checks: list[CheckResult] = []
     notes: list[str] = []
