@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from pactsim.scenario.migrate import FORMAT_VERSION
+from pactsim.scenario.claims import ClaimList, ReportField, ReportSettings
 from pactsim.scenario.numbers import Int, Num
 
 Position = Annotated[Num, Field(ge=0, le=100)]
@@ -712,6 +713,8 @@ class Scenario(Strict):
     events: list[Event] = Field(
         default_factory=list, description="Dated shocks and policy changes, in any order."
     )
+    report: ReportField = Field(default_factory=ReportSettings)
+    claims: ClaimList = Field(default_factory=list)
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
