@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from pactsim.scenario.migrate import FORMAT_VERSION
 from pactsim.scenario.claims import ClaimList, ReportField, ReportSettings
+from pactsim.scenario.migrate import FORMAT_VERSION
 from pactsim.scenario.numbers import Int, Num
 
 Position = Annotated[Num, Field(ge=0, le=100)]
