@@ -91,7 +91,7 @@ def test_income_is_each_paid_money_instruments_share_and_non_money_gives_none() 
     step(pkg, w, 1, 10.0)
     assert w.income == pytest.approx(0.25 * 600 + 0.5 * 150)
     recognition = w.sc.package.instruments[0].model_copy(update={"money": False})
-    assert leadership_share(w.sc, recognition) == 0.0
+    assert leadership_share(w.sc.package, recognition) == 0.0
 
 
 def test_contingent_value_is_the_credible_unmet_part() -> None:

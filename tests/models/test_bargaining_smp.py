@@ -1,8 +1,8 @@
 """Tests of KTAB's Spatial Model of Politics (pactsim.models.bargaining.smp) and its reader.
 
 References: the printed runs of KTAB's ``smpc`` (``20170530_ref-*.txt``, MIT licence) kept in
-``<repo>/../shared/data/ktab/``; formulas of KTAB's ``kmodel.cpp`` / ``smp.cpp`` for the
-hand-worked cases; the tutorial's table of victory-probability models.
+``tests/data/ktab/`` (see ``tests/data/README.md``); formulas of KTAB's ``kmodel.cpp`` /
+``smp.cpp`` for the hand-worked cases; the tutorial's table of victory-probability models.
 """
 
 from __future__ import annotations
@@ -24,12 +24,8 @@ from pactsim.models.bargaining.smp import SMP_DEFAULTS, SMPResult, smp
 # the package re-exports the function smp, which hides the module of the same name
 smp_mod = importlib.import_module("pactsim.models.bargaining.smp")
 
-KTAB_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ktab"
+KTAB_DIR = Path(__file__).resolve().parents[1] / "data" / "ktab"
 REFERENCES = ["dummyData_3Dim", "SOE-Pol-Comp"]
-
-needs_ktab = pytest.mark.skipif(
-    not KTAB_DIR.is_dir(), reason=f"KTAB reference data folder {KTAB_DIR} is absent"
-)
 
 
 # ------------------------------------------------------------------ log parsing
@@ -103,7 +99,6 @@ def _load(name: str) -> KtabInput:
 # ------------------------------------------------------------------ against KTAB's runs
 
 
-@needs_ktab
 @pytest.mark.parametrize("name", REFERENCES)
 def test_history_matches_ktab_printout(name: str) -> None:
     """Every position of every turn and every winning probability, as smpc prints them."""
@@ -124,7 +119,6 @@ def test_history_matches_ktab_printout(name: str) -> None:
     assert np.max(np.abs(res.win_prob - ref_prob)) <= 5e-5 + 1e-12
 
 
-@needs_ktab
 @pytest.mark.parametrize("name", REFERENCES)
 def test_every_challenge_and_bargain_matches_ktab(name: str) -> None:
     """Targets, gains, probabilities and the three bargains smpc prints in every turn."""
@@ -156,7 +150,6 @@ def test_every_challenge_and_bargain_matches_ktab(name: str) -> None:
     np.testing.assert_array_equal(100.0 * x, res.positions[-1])
 
 
-@needs_ktab
 def test_first_state_probabilities_with_propcbc_and_markov_incentive() -> None:
     """smpExample's log (PropCbc votes, MarkovIncentive PCE): probabilities of state 0.
 
@@ -185,13 +178,11 @@ def test_first_state_probabilities_with_propcbc_and_markov_incentive() -> None:
     assert np.max(np.abs(res.win_prob[0] - want)) <= 5e-5 + 1e-12
 
 
-@needs_ktab
 def test_xml_with_an_empty_coordinate_is_rejected_with_its_place() -> None:
     with pytest.raises(InputError, match=r"Alice.*<Position> <dCoord> #1.*got ''"):
         read_ktab_csv(KTAB_DIR / "smpExample.xml")
 
 
-@needs_ktab
 def test_reader_on_reference_csv() -> None:
     inp = _load("dummyData_3Dim")
     assert inp.names[0] == "SActor-00" and len(inp.names) == 7

@@ -8,19 +8,23 @@ import base64
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
+import pandas as pd
 import pytest
 import typer
+import yaml
 from report_synth import EXPECTED, MODEL
 from typer.testing import CliRunner
 
 from pactsim.cli.report_cmd import register
 from pactsim.errors import InputError
 from pactsim.experiments import ensemble
-from pactsim.report.html import write_report
+from pactsim.report.html import Context, choose_main_policy, write_report
 from pactsim.scenario import from_text
 from pactsim.scenario.summary import parameter_rows
 
+REPO = Path(__file__).parents[2]
 VOID = {"meta", "img", "br", "hr", "input", "link", "col", "source", "wbr"}
 
 
@@ -205,6 +209,7 @@ def test_report_command_refuses_a_missing_store_and_a_directory_as_output(synth_
 
 
 def test_report_of_another_model_marks_the_claims_not_assessed(tmp_path):
+    """The toy scenario's claims name outcomes the trivial model does not report."""
     st = ensemble(
         "toy-3-factions",
         samples=16,
@@ -216,12 +221,79 @@ def test_report_of_another_model_marks_the_claims_not_assessed(tmp_path):
         model="pactsim.experiments.trivial:run",
     )
     path, verdicts = write_report(st, tmp_path / "toy.html")
+    assert [v.claim_id for v in verdicts] == ["conditionality", "hardliners"]
     assert all(v.status == "not assessed" for v in verdicts)
-    assert (
-        verdicts[1].verdict == "not assessed: the store has no policy 'bribery', outcome "
-        "'reached_all_36m'"
+    assert verdicts[0].verdict == (
+        "not assessed: the store has no outcome 'reform_opening_final'; the store has no "
+        "outcome 'cost_total'"
     )
     page = path.read_text()
     c = parse(page)
     assert c.errors == [] and "Sobol indices of" in page
     assert all(s.startswith("data:image/png;base64,") for s in c.srcs) and len(c.srcs) >= 5
+
+
+def _section(page: str, name: str) -> str:
+    start = page.index(f'<section id="{name}">')
+    return page[start : page.index("</section>", start)]
+
+
+def test_a_scenario_without_claims_gets_no_verdicts_and_its_main_policy_leads(tmp_path):
+    """No claims: no verdict sections at all (never "not assessed" rows). The sensitivity and
+    scenario discovery run under the scenario's report.main_policy, here the last policy."""
+    doc = yaml.safe_load((REPO / "scenarios" / "toy-3-factions.yaml").read_text())
+    del doc["claims"]
+    doc["report"] = {"main_policy": "upfront", "baseline": "none"}
+    path = tmp_path / "bare.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    st = ensemble(
+        str(path),
+        samples=16,
+        replications=1,
+        seed=1,
+        workers=1,
+        store=tmp_path / "bare.duckdb",
+        model="pactsim.experiments.trivial:run",
+    )
+    out, verdicts = write_report(st, tmp_path / "bare.html")
+    page = out.read_text()
+    c = parse(page)
+    assert verdicts == []
+    assert "summary" not in c.ids and "verdicts" not in c.ids
+    assert "sensitivity" in c.ids and "discovery" in c.ids
+    assert "not assessed" not in page and "Verdicts" not in page
+    assert all(h[1:] in c.ids for h in c.hrefs)
+    why = "(the scenario&#x27;s main policy (report.main_policy))"
+    assert f"Under policy <code>upfront</code> {why}" in _section(page, "sensitivity")
+    assert "under policy <code>upfront</code> (the scenario&#x27;s main policy" in _section(
+        page, "discovery"
+    )
+
+
+def test_the_main_policy_falls_back_to_the_first_other_than_the_baseline():
+    doc = yaml.safe_load((REPO / "scenarios" / "toy-3-factions.yaml").read_text())
+    del doc["report"]
+    plain = from_text(yaml.safe_dump(doc), "plain.yaml")
+
+    def ctx(scenario, policies):
+        return Context(None, {}, scenario, pd.DataFrame(), policies, [], {})
+
+    assert choose_main_policy(ctx(plain, ["none", "milestone", "upfront"])) == (
+        "milestone",
+        "the scenario names no report.main_policy, so the first policy other than the "
+        "baseline 'none' (the first policy: no report.baseline)",
+    )
+    doc["report"] = {"main_policy": "upfront", "baseline": "none"}
+    del doc["claims"]  # its contrasts would compare upfront with upfront
+    named = from_text(yaml.safe_dump(doc), "named.yaml")
+    assert choose_main_policy(ctx(named, ["none", "milestone", "upfront"]))[0] == "upfront"
+    assert choose_main_policy(ctx(named, ["milestone", "none"])) == (
+        "milestone",
+        "the scenario's report.main_policy 'upfront' is not in this store, so the first policy "
+        "other than the baseline 'none' (report.baseline)",
+    )
+    assert choose_main_policy(ctx(None, ["b", "a"]))[0] == "a"
+    assert choose_main_policy(ctx(None, [None])) == (
+        None,
+        "the scenario as written (the ensemble ran no named policy)",
+    )

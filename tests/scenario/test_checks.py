@@ -32,6 +32,7 @@ def test_known_outcome_names_of_the_toy_by_hand() -> None:
         "reached_opening_36m",
         "reached_all_36m",
         "milestones_share",
+        "penalty_months",
         "cost_total",
         "attacks_home_total",
         "attacks_abroad_total",

@@ -39,7 +39,7 @@ def test_documented_numbers_keep_their_provenance() -> None:
     prov = sc.provenance["extremists.initial_strength"]
     assert "unmt" in prov["source"] and prov["assumption"]
     assert "assumption" in sc.provenance["actors.russia.positions.inclusivity"]
-    assert sc.provenance["actors.russia.positions.inclusivity"]["source"] == "seed"
+    assert sc.provenance["actors.russia.positions.inclusivity"]["source"] == "korybko2023"
 
 
 def test_afghanistan_has_the_required_content() -> None:

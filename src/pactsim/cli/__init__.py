@@ -6,8 +6,8 @@ import os
 import sys
 
 import typer
-from rich.console import Console
 
+from pactsim.cli.common import err_console, print_error
 from pactsim.errors import PactsimError
 
 app = typer.Typer(
@@ -18,8 +18,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-err_console = Console(stderr=True)
 
 
 def _register_all() -> None:
@@ -58,7 +56,7 @@ def main() -> None:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except PactsimError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        print_error(exc)
         sys.exit(1)
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", None)
@@ -79,9 +77,9 @@ def main() -> None:
             sys.exit(code)
         if os.environ.get("PACTSIM_DEBUG"):
             raise
-        err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+        print_error(
+            f"{type(exc).__name__}: {exc}\n"
             "Set PACTSIM_DEBUG=1 to see the traceback, and please report it.",
-            highlight=False,
+            label="internal error",
         )
         sys.exit(2)

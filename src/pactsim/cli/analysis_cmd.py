@@ -13,7 +13,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pactsim.cli.common import JsonOption, SetOption, console, load_scenario, print_json
+from pactsim.cli.common import (
+    JsonOption,
+    SetOption,
+    console,
+    load_scenario,
+    print_json,
+    styled,
+)
 from pactsim.errors import InputError
 
 analyze_app = typer.Typer(
@@ -212,8 +219,11 @@ def discover(
         return
     pol = res.info.get("policy")
     console.print(
-        f"[bold]{res.condition}[/] under policy {pol or 'as written'}: "
-        f"{res.n_interest} of {res.n_runs} worlds ({res.n_interest / res.n_runs:.0%})"
+        styled(
+            (str(res.condition), "bold"),
+            f" under policy {pol or 'as written'}: "
+            f"{res.n_interest} of {res.n_runs} worlds ({res.n_interest / res.n_runs:.0%})",
+        )
     )
     if "message" in res.info:
         console.print(res.info["message"])
@@ -319,10 +329,13 @@ def calibrate(
         print_json({**res.to_dict(), "scenario": sc.meta.name, "out": written, "plot": png})
         return
     console.print(
-        f"[bold]{sc.meta.name}[/]: {res.n_accepted} of {samples} draws accepted "
-        f"(tolerance {res.epsilon:.3g}; policy {res.info['policy']} from "
-        f"{res.info['start']}, {res.info['months']} months; "
-        f"{res.info['failed']} failed runs)"
+        styled(
+            (sc.meta.name, "bold"),
+            f": {res.n_accepted} of {samples} draws accepted "
+            f"(tolerance {res.epsilon:.3g}; policy {res.info['policy']} from "
+            f"{res.info['start']}, {res.info['months']} months; "
+            f"{res.info['failed']} failed runs)",
+        )
     )
     t = Table(title="targets: observed range, simulated (prior median -> posterior median)")
     for c in ("target", "observed", "prior", "posterior", "in range (prior -> post.)"):
@@ -350,7 +363,7 @@ def calibrate(
         )
     console.print(p)
     for warning in res.info.get("warnings", []):
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(styled(("warning:", "yellow"), f" {warning}"))
     if res.info.get("fixed"):
         console.print(
             "held at calibration.overrides: "
@@ -411,8 +424,11 @@ def design(
         return
     b = "no budget" if budget is None else f"expected cost <= {budget:g}"
     console.print(
-        f"[bold]{sc.meta.name}[/]: NSGA-II, {generations} generations of {population}, "
-        f"each candidate over {samples} worlds ({b}); {res.info['runs']} runs"
+        styled(
+            (sc.meta.name, "bold"),
+            f": NSGA-II, {generations} generations of {population}, "
+            f"each candidate over {samples} worlds ({b}); {res.info['runs']} runs",
+        )
     )
     if not len(res.table):
         console.print("no feasible package found: raise --budget or the search effort")

@@ -10,13 +10,12 @@ from typing import Any
 import numpy as np
 import typer
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
-from pactsim.cli.common import JsonOption, print_json
+from pactsim.cli.common import JsonOption, plain_console, print_json, styled
 from pactsim.errors import InputError, PactsimError
 
-console = Console()
+console = plain_console()
 
 
 class Model(StrEnum):
@@ -305,9 +304,10 @@ def _fmt(v: float) -> str:
 def _print(prob: Problem, model: Model, out: Outcome) -> None:
     opts = ", ".join(f"{k} {v}" for k, v in out.options.items())
     console.print(
-        f"[bold]{model.value}[/] on {len(prob.names)} actors from {prob.source}"
-        + (f" ({opts})" if opts else ""),
-        highlight=False,
+        styled(
+            (model.value, "bold"),
+            f" on {len(prob.names)} actors from {prob.source}" + (f" ({opts})" if opts else ""),
+        )
     )
     if out.positions is None:
         table = Table(title="Actors")
@@ -340,7 +340,7 @@ def _print(prob: Problem, model: Model, out: Outcome) -> None:
                     table.add_row(name, *[_fmt(out.positions[t, a, j]) for t in shown])
                 table.add_section()
                 for label, series in (("median", out.median), ("mean", out.mean)):
-                    table.add_row(f"[bold]{label}[/]", *[_fmt(series[t, j]) for t in shown])
+                    table.add_row(styled((label, "bold")), *[_fmt(series[t, j]) for t in shown])
                 console.print(table)
         made = [(t, o) for t, round_offers in enumerate(out.offers) for o in round_offers]
         if made:
@@ -357,7 +357,7 @@ def _print(prob: Problem, model: Model, out: Outcome) -> None:
             console.print("No offers were taken: the positions do not move.")
     text = ", ".join(f"{d} {_fmt(v)}" for d, v in zip(prob.dims, out.forecast, strict=True))
     console.print(
-        f"[bold]Forecast:[/] {text if prob.multi else _fmt(out.forecast[0])}", highlight=False
+        styled(("Forecast:", "bold"), f" {text if prob.multi else _fmt(out.forecast[0])}")
     )
 
 

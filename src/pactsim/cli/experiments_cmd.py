@@ -164,8 +164,9 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         if counts["failed"]:
             console.print(
-                f"[yellow]{counts['failed']} runs failed; their errors are in the "
-                "runs table (status = 'error').[/]"
+                f"{counts['failed']} runs failed; their errors are in the "
+                "runs table (status = 'error').",
+                style="yellow",
             )
         console.print(f"Next: pactsim compare {target}")
 

@@ -10,10 +10,9 @@ from typing import Any
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from pactsim.cli.common import SetOption, load_scenario, print_json
+from pactsim.cli.common import SetOption, load_scenario, plain_console, print_json, styled
 from pactsim.errors import InputError
 
 #: Exact fractions longer than this are shown only as decimals in tables.
@@ -127,7 +126,7 @@ def power_cmd(
         if want_b:
             row += [f"{res.banzhaf[i]:.4f}", _frac(res.banzhaf_exact[i]), str(res.swings[i])]
         table.add_row(*row)
-    Console().print(table)
+    plain_console().print(table)
 
 
 # --------------------------------------------------------------------------------- factions
@@ -320,13 +319,18 @@ def factions_cmd(
         }
         print_json(doc)
         if plot is not None:
-            Console(stderr=True).print(f"wrote {plot}")
+            plain_console(stderr=True).print(f"wrote {plot}")
         return
 
-    con = Console()
+    con = plain_console()
     con.print(
-        f"[bold]{d['scenario']}[/]: issue [bold]{issue}[/], quota {d['quota']} of "
-        f"{int(d['weights'].sum())}, alpha {d['alpha']:g}, leader {d['leader'] or '-'}"
+        styled(
+            (str(d["scenario"]), "bold"),
+            ": issue ",
+            (str(issue), "bold"),
+            f", quota {d['quota']} of {int(d['weights'].sum())}, alpha {d['alpha']:g}, "
+            f"leader {d['leader'] or '-'}",
+        )
     )
     t = Table(title="Council")
     for col in ("faction", "weight", "veto", "ideal", "kappa", "rho", "Shapley", "Banzhaf"):

@@ -40,6 +40,7 @@ def register(app: typer.Typer) -> None:
             )
             return
         from rich.table import Table
+        from rich.text import Text
 
         tab = Table(title="Verdicts on the seed's claims")
         tab.add_column("claim")
@@ -47,6 +48,6 @@ def register(app: typer.Typer) -> None:
         colours = {"supported": "green", "not supported": "red", "depends": "yellow"}
         for vd in verdicts:
             colour = colours.get(vd.status, "dim")
-            tab.add_row(vd.claim, f"[{colour}]{vd.verdict}[/]")
+            tab.add_row(vd.claim, Text(vd.verdict, style=colour))
         console.print(tab)
         console.print(f"report written to {path.resolve()}", highlight=False, soft_wrap=True)

@@ -8,9 +8,23 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from pactsim.cli.common import JsonOption, SetOption, console, load_scenario, print_json
+from pactsim.cli.common import (
+    JsonOption,
+    SetOption,
+    check_int,
+    console,
+    load_scenario,
+    print_json,
+    styled,
+)
 from pactsim.errors import InputError
+
+#: Seeds fit a 64-bit integer, as the results stores (BIGINT) keep them.
+MAX_SEED = 2**63 - 1
+#: Replications of ``check-calibration``: enough for any interval, few enough to finish.
+MAX_REPLICATIONS = 1000
 
 HEADLINE = [
     "reform_{issue}_36m",
@@ -41,8 +55,13 @@ def run(
     policy: list[str] | None = typer.Option(
         None, "--policy", "-p", help="Policy name (repeatable); 'all' runs every policy."
     ),
-    seed: int = typer.Option(0, "--seed", help="Random seed."),
-    months: int | None = typer.Option(None, "--months", help="Horizon [months]."),
+    seed: int = typer.Option(0, "--seed", help=f"Random seed (0 to {MAX_SEED})."),
+    months: int | None = typer.Option(
+        None,
+        "--months",
+        help="Horizon [months], up to the scenario format's limit on meta.months "
+        "(default: the scenario's).",
+    ),
     assignments: list[str] | None = SetOption,
     out: Path | None = typer.Option(
         None, "--out", help="Folder for the monthly series (Parquet and CSV) and run records."
@@ -55,8 +74,9 @@ def run(
     """Run a scenario month by month and print the outcomes (policies side by side)."""
     from pactsim.engagement import run as run_once
 
-    if months is not None and months <= 0:
-        raise InputError(f"--months must be at least 1 (got {months})")
+    check_int("--seed", seed, 0, MAX_SEED)
+    if months is not None:
+        check_int("--months", months, 1, max_months(), "the scenario format's limit")
     sc = load_scenario(scenario, assignments)
     names: list[str | None] = [*policy] if policy else [None]
     if "all" in names:
@@ -89,6 +109,14 @@ def run(
         console.print(f"series written to {out}/")
     if png is not None:
         console.print(f"plot written to {png}")
+
+
+def max_months() -> int:
+    """The longest horizon a run may have: the scenario format's limit on ``meta.months``."""
+    from pactsim.scenario.model import Meta
+    from pactsim.scenario.numbers import upper_bound
+
+    return int(upper_bound(Meta, "months"))
 
 
 class _null:
@@ -125,7 +153,9 @@ def _table(sc: Any, results: list[Any]) -> None:
         months = {i.id: _first_month(r.series, i.id, sc) for i in sc.issues if i.reform}
         reached = ", ".join(f"{k} at month {v}" for k, v in months.items() if v)
         if reached:
-            console.print(f"[bold]{r.policy or 'as written'}[/]: success level reached: {reached}")
+            console.print(
+                styled((r.policy or "as written", "bold"), f": success level reached: {reached}")
+            )
 
 
 def _first_month(series: Any, issue: str, sc: Any) -> int | None:
@@ -166,7 +196,9 @@ def _write(out: Path, sc: Any, results: list[Any], seed: int) -> None:
 
 def check_calibration(
     scenario: str = typer.Argument(..., help="Scenario file or bundled name."),
-    seeds: int = typer.Option(8, "--seeds", min=1, help="Replications of the baseline run."),
+    seeds: int = typer.Option(
+        8, "--seeds", help=f"Replications of the baseline run (1 to {MAX_REPLICATIONS})."
+    ),
     assignments: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -176,6 +208,7 @@ def check_calibration(
     from pactsim.analysis.calibrate import setup, target_value
     from pactsim.engagement import run as run_once
 
+    check_int("--seeds", seeds, 1, MAX_REPLICATIONS)
     sc = load_scenario(scenario, assignments)
     cs = setup(sc)
     values = np.array(
@@ -224,11 +257,10 @@ def check_calibration(
     for col in ("target", "observed range", "simulated mean", "min-max", "runs inside"):
         table.add_column(col)
     for r in rows:
-        mark = "[green]" if r["inside"] else "[red]"
         table.add_row(
             r["target"],
             f"{r['low']:,.0f}-{r['high']:,.0f}",
-            f"{mark}{r['mean']:,.0f}[/]",
+            Text(f"{r['mean']:,.0f}", style="green" if r["inside"] else "red"),
             f"{r['min']:,.0f}-{r['max']:,.0f}",
             f"{r['share_inside']:.0%}",
         )

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from pactsim.cli.common import JsonOption, SetOption, console, load_scenario, print_json
+from pactsim.cli.common import JsonOption, SetOption, console, load_scenario, print_json, styled
 
 
 def register(app: typer.Typer) -> None:
@@ -79,8 +79,11 @@ def validate(
         for w in warnings:
             typer.echo(f"warning: {w.file}: {w.path}: {w.message}", err=True)
         console.print(
-            f"[green]valid[/]: {scenario} ({sc.meta.name}, {len(sc.actors)} actors, "
-            f"{len(sc.policies)} policies)"
+            styled(
+                ("valid", "green"),
+                f": {scenario} ({sc.meta.name}, {len(sc.actors)} actors, "
+                f"{len(sc.policies)} policies)",
+            )
         )
 
 
@@ -109,7 +112,7 @@ def show(
         doc["parameters"] = params
         print_json(doc)
         return
-    console.print(f"[bold]{sc.meta.title or sc.meta.name}[/]")
+    console.print(styled((sc.meta.title or sc.meta.name, "bold")))
     if sc.meta.question:
         console.print(sc.meta.question.strip())
     issues = Table(title="Issues (0-100)")

@@ -1,8 +1,9 @@
 """Bargaining: what the outside stakeholders press the regime to adopt on each issue.
 
-Every ``bargaining_period`` months the stakeholders bargain on each decided issue; the package
-raises the patron's capability by (1 + gamma V / V_ref) and its salience by boost min(1, V /
-V_ref), V the value still contingent on the issue (the leverage channel). The forecast is the
+Every ``bargaining_period`` months the stakeholders bargain on each decided issue; a package
+raises its patron's capability by (1 + gamma V / V_ref) and its salience by boost min(1, V /
+V_ref), V its value still contingent on the issue (the leverage channel; with several patrons
+the contingent value is split among them as their stakes on the issue are). The forecast is the
 reference the leadership is pressed toward (``engagement.pressure``, in the council).
 
 EUM's forecast is discontinuous by nature (an actor's offer is taken or not; the median jumps
@@ -38,17 +39,26 @@ def decided_issues(sc: Scenario) -> list[str]:
     return ids
 
 
+def patron_stakes(sc: Scenario, issue: str) -> dict[str, float]:
+    """Patron id -> the most value its package can ever make contingent on ``issue``
+    [USD million]."""
+    out: dict[str, float] = {}
+    for pkg in sc.all_packages():
+        total = 0.0
+        for k in pkg.instruments:
+            if not k.enabled:
+                continue
+            if k.mode == "milestone":
+                total += sum(k.value * m.share for m in k.milestones if m.issue == issue)
+            elif k.mode == "reciprocal" and issue in k.targets:
+                total += k.value / len(k.targets)
+        out[pkg.patron] = total
+    return out
+
+
 def max_contingent(sc: Scenario, issue: str) -> float:
-    """The most value that can ever be contingent on ``issue`` [USD million]."""
-    total = 0.0
-    for k in sc.package.instruments if sc.package else []:
-        if not k.enabled:
-            continue
-        if k.mode == "milestone":
-            total += sum(k.value * m.share for m in k.milestones if m.issue == issue)
-        elif k.mode == "reciprocal" and issue in k.targets:
-            total += k.value / len(k.targets)
-    return total
+    """The most value that can ever be contingent on ``issue``, all patrons [USD million]."""
+    return sum(patron_stakes(sc, issue).values())
 
 
 def expected_forecast(sc: Scenario, issue: str, contingent: np.ndarray) -> np.ndarray:
@@ -58,14 +68,19 @@ def expected_forecast(sc: Scenario, issue: str, contingent: np.ndarray) -> np.nd
 
     eng = sc.engagement
     table = sc.actor_table(issue)
-    pkg = sc.package
     values_v = np.asarray(contingent, dtype=float)
     n_actors = len(table.ids)
     cap = np.repeat(table.capability[None, :], len(values_v), axis=0)
     sal = np.repeat(table.salience[None, :], len(values_v), axis=0)
-    if pkg is not None and pkg.patron in table.ids:
+    stakes = patron_stakes(sc, issue)
+    total = sum(stakes.values())
+    for pkg in sc.all_packages():
+        if pkg.patron not in table.ids:
+            continue
+        # the total contingent value split among the patrons as their stakes are
+        part = stakes[pkg.patron] / total if total > 0 else 1.0 / len(stakes)
         i = table.ids.index(pkg.patron)
-        ratio = values_v / pkg.value_ref
+        ratio = part * values_v / pkg.value_ref
         cap[:, i] *= 1.0 + pkg.leverage * ratio
         sal[:, i] = np.minimum(1.0, sal[:, i] + pkg.salience_boost * np.minimum(1.0, ratio))
     draws = eng.forecast_draws if eng.forecast_spread > 0 else 1
@@ -113,7 +128,6 @@ def _curve_key(sc: Scenario, issue: str) -> tuple:
     """Everything the curve depends on: the actors on the issue, the package's leverage and
     the most that can be contingent, and the engagement's bargaining settings."""
     t = sc.actor_table(issue)
-    pkg = sc.package
     eng = sc.engagement
     return (
         issue,
@@ -121,27 +135,25 @@ def _curve_key(sc: Scenario, issue: str) -> tuple:
         t.capability.tobytes(),
         t.position.tobytes(),
         t.salience.tobytes(),
-        None if pkg is None else (pkg.patron, pkg.leverage, pkg.salience_boost, pkg.value_ref),
-        max_contingent(sc, issue),
+        tuple((p.patron, p.leverage, p.salience_boost, p.value_ref) for p in sc.all_packages()),
+        tuple(sorted(patron_stakes(sc, issue).items())),
         (eng.bargaining_model, eng.bargaining_rounds, eng.eum_q, eng.forecast_spread),
         (eng.forecast_draws, eng.mechanisms.leverage),
     )
 
 
 def _forecast_curve(sc: Scenario, issue: str) -> tuple[np.ndarray, np.ndarray]:
-    pkg = sc.package
-    vmax = max_contingent(sc, issue)
-    leverage = (
-        pkg is not None
-        and sc.engagement.mechanisms.leverage
-        and pkg.patron in sc.actor_table(issue).ids
-        and vmax > 0
-    )
+    stakes = patron_stakes(sc, issue)
+    table_ids = sc.actor_table(issue).ids
+    at_stake = {p: v for p, v in stakes.items() if v > 0 and p in table_ids}
+    leverage = sc.engagement.mechanisms.leverage and bool(at_stake)
+    vmax = sum(stakes.values())
     grid = np.linspace(0.0, vmax, GRID) if leverage else np.zeros(1)
     curve = expected_forecast(sc, issue, grid)
     if leverage:
-        assert pkg is not None
-        toward_up = sc.actor(pkg.patron).positions[issue] >= curve[0]
+        # the patrons' side: their positions weighted by their stakes
+        side = sum(sc.actor(p).positions[issue] * v for p, v in at_stake.items())
+        toward_up = side / sum(at_stake.values()) >= curve[0]
         curve = np.maximum.accumulate(curve) if toward_up else np.minimum.accumulate(curve)
     return grid, curve
 
@@ -153,9 +165,12 @@ class Bargaining(Component):
         super().__init__(world)
         sc = world.sc
         self.issues = decided_issues(sc)
-        self.curves = {i: forecast_curve(sc, i) for i in self.issues}
+        self.reconfigure(world)
         for i in self.issues:
             world.proposal[i] = self.forecast(i, 0.0)
+
+    def reconfigure(self, world: World) -> None:
+        self.curves = {i: forecast_curve(world.sc, i) for i in self.issues}
 
     def forecast(self, issue: str, contingent: float) -> float:
         grid, curve = self.curves[issue]

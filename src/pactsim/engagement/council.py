@@ -77,17 +77,28 @@ class Council(Component):
         for spec in sc.issues:
             world.adopted[spec.id] = float(spec.status_quo)
         self.status_quo = dict(world.adopted)
-        council = sc.factions
+        self.reconfigure(world)
+        self.floor = {i: self.status_quo[i] for i in self.issues}
+        self.target = {i: self.status_quo[i] for i in self.issues}
+        self.history: dict[str, list[float]] = {i: [] for i in self.issues}
+        self.defected = np.zeros(len(self.weights))
+        self.treasury = 0.0
+
+    def reconfigure(self, world: World) -> None:
+        """The council's parameters (an event may change them; the factions stay the same)."""
+        council = world.sc.factions
+        sq = self.status_quo
         if council is None:  # a regime of one: free to adopt whatever pays
             self.weights = np.array([1], dtype=np.int64)
             self.quota = 1
             self.alpha = 2.0
             self.rho = np.zeros(1)
-            self.ideal = {i: np.array([self.status_quo[i]]) for i in self.issues}
+            self.ideal = {i: np.array([sq[i]]) for i in self.issues}
             self.kappa = {i: np.zeros(1) for i in self.issues}
             self.leader = 0
             self.discount = 0.95
             self.revenue = 0.0
+            self.veto = np.zeros(1, dtype=bool)
         else:
             members = council.members
             self.weights = np.array([m.weight for m in members], dtype=np.int64)
@@ -95,8 +106,7 @@ class Council(Component):
             self.alpha = council.alpha
             self.rho = np.array([m.principled_share for m in members])
             self.ideal = {
-                i: np.array([m.ideal.get(i, self.status_quo[i]) for m in members])
-                for i in self.issues
+                i: np.array([m.ideal.get(i, sq[i]) for m in members]) for i in self.issues
             }
             self.kappa = {i: np.array([m.kappa.get(i, 0.0) for m in members]) for i in self.issues}
             ids = [m.id for m in members]
@@ -105,19 +115,13 @@ class Council(Component):
             )
             self.discount = council.discount
             self.revenue = council.revenue
-            veto = np.array([m.veto for m in members], dtype=bool)
-        self.veto = np.zeros(len(self.weights), dtype=bool) if council is None else veto
+            self.veto = np.array([m.veto for m in members], dtype=bool)
         self.veto[self.leader] = True  # the leader proposes: it is in every coalition
         self.others_kappa: dict[str, np.ndarray] = {}
         for i in self.issues:
             k = self.kappa[i].copy()
             k[self.leader] = 0.0  # the leader pays no one to agree with itself
             self.others_kappa[i] = k
-        self.floor = {i: self.status_quo[i] for i in self.issues}
-        self.target = {i: self.status_quo[i] for i in self.issues}
-        self.history: dict[str, list[float]] = {i: [] for i in self.issues}
-        self.defected = np.zeros(len(self.weights))
-        self.treasury = 0.0
         self._costs: dict[tuple[str, float], dict[float, tuple]] = {}
 
     @classmethod
@@ -295,6 +299,12 @@ class Council(Component):
                 n = months_to_reach(o.level, levels, now, inertia)
                 wait = np.maximum(n, max(o.due - month, 0))
                 gains += np.where(np.isfinite(wait), o.stake * d ** np.minimum(wait, 1e6), 0.0)
+            if o.avoided > 0:  # a penalty avoided for good once the level is reached
+                n = months_to_reach(o.level, levels, now, inertia)
+                wait = np.maximum(n, max(o.due - month, 0))
+                gains += np.where(
+                    np.isfinite(wait), o.avoided * d ** np.minimum(wait, 1e6) / (1.0 - d), 0.0
+                )
             if o.monthly > 0 and o.months > 0:
                 annuity = d * (1.0 - d**o.months) / (1.0 - d)
                 share = np.minimum(1.0, levels / o.level) if o.level > 0 else np.ones(len(levels))

@@ -2,9 +2,10 @@
 
 Repair (and modern systems) delivered build stocks that decay without maintenance; the readiness
 target is baseline + per-USD gains times the stocks (at most 1), and readiness closes a share
-of the gap to it a month. CT capacity kappa(t) = kappa_0 (1 + beta_E E(t)) (1 + beta_C ct/100).
-The military-technical scope the neighbours watch is the kind's scope (repair 50, modern 100)
-times the share of the instrument delivered.
+of the gap to it a month; neighbours' strikes destroy readiness (``strike_equipment``). CT
+capacity kappa(t) = kappa_0 (1 + beta_E E(t)) (1 + beta_C ct/100). The military-technical scope
+the neighbours watch is the kind's scope (repair 50, modern 100) times the share of the
+instrument delivered.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ class Equipment(Component):
 
     def __init__(self, world: World):
         super().__init__(world)
-        sc = world.sc
-        eng = sc.engagement
         self.repair = 0.0
         self.modern = 0.0
-        world.readiness = eng.readiness_initial
+        world.readiness = world.sc.engagement.readiness_initial
+        self.reconfigure(world)
+
+    def reconfigure(self, world: World) -> None:
         self.military = [
             k
-            for k in (sc.package.instruments if sc.package else [])
+            for pkg in world.sc.all_packages()
+            for k in pkg.instruments
             if k.enabled and k.kind in MILITARY
         ]
 
@@ -62,6 +65,8 @@ class Equipment(Component):
             + eng.readiness_per_modern * self.modern,
         )
         world.readiness += eng.readiness_rate * (target - world.readiness)
+        if world.switches.strikes:  # what neighbours' strikes destroyed last month
+            world.readiness = max(0.0, world.readiness - world.strike)
         ct = world.adopted.get(eng.ct_issue, 0.0) if eng.ct_issue else 0.0
         sw = world.switches
         world.ct_capacity = (

@@ -20,12 +20,16 @@ class Extremists(Component):
     def __init__(self, world: World):
         super().__init__(world)
         e = world.sc.extremists
+        world.strength = e.initial_strength
+        self.reconfigure(world)
+        self.people_per_agent = world.sc.population.country_population / citizens(world.sc)
+        self.strength_col = f"{e.name}_strength"
+
+    def reconfigure(self, world: World) -> None:
+        e = world.sc.extremists
         self.params = ext.ExtremistParams(
             **{f.name: getattr(e, f.name) for f in dataclasses.fields(ext.ExtremistParams)}
         )
-        world.strength = e.initial_strength
-        self.people_per_agent = world.sc.population.country_population / citizens(world.sc)
-        self.strength_col = f"{e.name}_strength"
 
     @classmethod
     def declare(cls, sc: Scenario) -> list[Output]:

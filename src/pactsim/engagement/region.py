@@ -1,9 +1,10 @@
 """Region: the neighbours' threat perception, tension and reactions (:mod:`pactsim.models.region`).
 
 Attacks abroad are shared among the neighbours; each one's tension integrates the scope of the
-military-technical help, the attacks on its soil and the regime's CT cooperation; above its
-threshold it reacts, and the reaction is felt the next month (trade restrictions raise hardship,
-support to armed opposition adds to the extremists' inflow).
+military-technical help, the attacks on its soil, the regime's CT cooperation and the adopted
+reforms it watches (``reform_sensitivity``); above its threshold it reacts, and the reaction is
+felt the next month (trade restrictions raise hardship, support to armed opposition adds to the
+extremists' inflow, strikes destroy equipment readiness).
 """
 
 from __future__ import annotations
@@ -21,8 +22,14 @@ class Region(Component):
 
     def __init__(self, world: World):
         super().__init__(world)
-        ns = world.sc.region.neighbours
+        self.tension = np.zeros(len(world.sc.region.neighbours))
+        self.reconfigure(world)
+
+    def reconfigure(self, world: World) -> None:
+        sc = world.sc
+        ns = sc.region.neighbours
         self.neighbours = ns
+        self.status_quo = {i.id: float(i.status_quo) for i in sc.issues}
         self.params = reg.NeighbourParams(
             scope_sensitivity=np.array([n.scope_sensitivity for n in ns]),
             attack_sensitivity=np.array([n.attack_sensitivity for n in ns]),
@@ -31,10 +38,9 @@ class Region(Component):
             threshold=np.array([n.threshold for n in ns]),
             attack_share=np.array([n.attack_share for n in ns]),
         )
-        self.tension = np.zeros(len(ns))
         self.strength = {
             kind: np.array([n.reaction_strength if n.reaction == kind else 0.0 for n in ns])
-            for kind in ("restrict_trade", "support_opposition")
+            for kind in ("restrict_trade", "support_opposition", "strike_equipment")
         }
 
     @classmethod
@@ -83,10 +89,29 @@ class Region(Component):
         hits = reg.split_attacks(world.attacks_abroad, self.params.attack_share, world.rng)
         ct_issue = world.sc.engagement.ct_issue
         ct = world.adopted.get(ct_issue, 0.0) if ct_issue else 0.0
-        rs = reg.step(self.tension, scope=world.scope, attacks=hits, ct_coop=ct, params=self.params)
+        reforms = np.array(
+            [
+                sum(
+                    w * (world.adopted.get(i, 0.0) - self.status_quo[i]) / 100.0
+                    for i, w in n.reform_sensitivity.items()
+                )
+                if world.switches.reform_threat
+                else 0.0
+                for n in self.neighbours
+            ]
+        )
+        rs = reg.step(
+            self.tension,
+            scope=world.scope,
+            attacks=hits,
+            ct_coop=ct,
+            params=self.params,
+            reform_threat=reforms,
+        )
         self.tension = rs.tension
         world.restriction = float(self.strength["restrict_trade"][rs.reacting].sum())
         world.support = float(self.strength["support_opposition"][rs.reacting].sum())
+        world.strike = float(self.strength["strike_equipment"][rs.reacting].sum())
         for n, t, r, h in zip(self.neighbours, rs.tension, rs.reacting, hits, strict=True):
             world.row[f"tension_{n.actor}"] = float(t)
             world.row[f"reacting_{n.actor}"] = float(r)

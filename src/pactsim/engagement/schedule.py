@@ -54,6 +54,20 @@ def declared_outputs(sc: Scenario) -> Outputs:
     return Outputs(outputs)
 
 
+def apply_events(sc: Scenario, events: list[Any]) -> Scenario:
+    """The scenario after the month's dated events: ``set`` values, then ``add`` amounts."""
+    from pactsim.scenario.paths import get_path
+
+    doc = sc.model_dump(mode="python")
+    overrides: dict[str, Any] = {}
+    for event in events:
+        overrides.update(event.set)
+        for path, amount in event.add.items():
+            base = overrides.get(path, get_path(doc, path))
+            overrides[path] = float(base) + float(amount)
+    return sc.with_overrides(overrides)
+
+
 def month_label(start: str, offset: int) -> str:
     year, month = (int(x) for x in start.split("-"))
     total = year * 12 + (month - 1) + offset
@@ -85,9 +99,15 @@ def run(
         population_seed=int(pop_seed.generate_state(1, dtype=np.uint32)[0]),
     )
     components = [c(world) for c in SCHEDULE]
+    events = sorted(sc.events, key=lambda e: e.month)
     rows: list[dict[str, Any]] = []
     for month in range(1, horizon + 1):
         world.row = {"month": month, "date": month_label(sc.meta.start, month - 1)}
+        happening = [e for e in events if e.month == month]
+        if happening:
+            world.sc = apply_events(world.sc, happening)
+            for component in components:
+                component.reconfigure(world)
         for component in components:
             component.step(world, month)
         rows.append(world.row)

@@ -1,9 +1,10 @@
 """Welfare: hardship and the regime's legitimacy.
 
-Reconstruction (and, weighted, energy and food) builds a stock A(t) = (1 - delta_A) A(t-1) +
-relief(t), felt with a first-order delay of tau_A months; hardship h(t) = h_min + (1 - h_min)
-exp(-A_felt / A_scale), raised by the neighbours' trade restrictions. Legitimacy L = clip(L_0 +
-sum_i lambda_i (adopted_i - status quo_i) / 100 + lambda_S (1 - h) - lambda_X spoilers, 0, 1).
+Reconstruction (and, weighted, energy and food and sanctions relief) builds a stock A(t) =
+(1 - delta_A) A(t-1) + relief(t), felt with a first-order delay of tau_A months; hardship
+h(t) = (h_min + (1 - h_min) exp(-A_felt / A_scale)) (1 + restrictions + sanctions), raised by the
+neighbours' trade restrictions and the penalties in force. Legitimacy L = clip(L_0 + sum_i
+lambda_i (adopted_i - status quo_i) / 100 + lambda_S (1 - h) - lambda_X spoilers, 0, 1).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pactsim.engagement.world import Component, World
 from pactsim.outputs import Output
 from pactsim.scenario import Scenario
 
-#: Instrument kinds that relieve hardship, with the engagement field that weighs them.
-RELIEF = ("reconstruction", "energy_food")
+#: Instrument kinds that relieve hardship (weighed by engagement fields).
+RELIEF = ("reconstruction", "energy_food", "sanctions_relief")
 
 
 class Welfare(Component):
@@ -23,16 +24,24 @@ class Welfare(Component):
 
     def __init__(self, world: World):
         super().__init__(world)
-        sc = world.sc
         self.stock = 0.0
         self.felt = 0.0
+        self.reconfigure(world)
+
+    def reconfigure(self, world: World) -> None:
+        sc = world.sc
         self.status_quo = {i.id: float(i.status_quo) for i in sc.issues}
         self.lambdas = {i.id: i.legitimacy for i in sc.issues if i.reform and i.legitimacy}
-        instruments = sc.package.instruments if sc.package else []
         eng = sc.engagement
+        weight = {
+            "reconstruction": 1.0,
+            "energy_food": eng.energy_food_weight,
+            "sanctions_relief": eng.sanctions_relief_weight,
+        }
         self.relief_weight = {
-            k.id: (1.0 if k.kind == "reconstruction" else eng.energy_food_weight)
-            for k in instruments
+            k.id: weight[k.kind]
+            for pkg in sc.all_packages()
+            for k in pkg.instruments
             if k.enabled and k.kind in RELIEF
         }
 
@@ -79,7 +88,7 @@ class Welfare(Component):
             -self.felt / eng.reconstruction_scale
         )
         restriction = world.restriction if sw.restrictions else 0.0
-        hardship = relieved * (1.0 + restriction)
+        hardship = relieved * (1.0 + restriction + world.sanctions)
         reforms = sum(
             lam * (world.adopted[i] - self.status_quo[i]) / 100.0 for i, lam in self.lambdas.items()
         )

@@ -21,7 +21,9 @@ class Offer:
 
     A tranche: ``level`` to reach, from month ``due``, ``stake`` [USD million] at stake (the
     credible part of what is still unpaid). A reciprocal flow: ``monthly`` [USD million a month]
-    at stake for ``months`` more months, earned in proportion to level / ``level``.
+    at stake for ``months`` more months, earned in proportion to level / ``level``. A penalty:
+    ``avoided`` [USD million a month] saved for good by reaching ``level`` (and ``stake``, the
+    value its snapback would withdraw).
     """
 
     issue: str
@@ -30,6 +32,7 @@ class Offer:
     due: int = 1
     monthly: float = 0.0
     months: int = 0
+    avoided: float = 0.0
 
 
 @dataclass
@@ -37,10 +40,11 @@ class World:
     """Quantities that cross from one component to another within or across months.
 
     Written by ``package``: paid (per instrument, this month), money, income, contingent,
-    offers, delivered. By ``bargaining``: proposal. By ``council``: adopted, spoiler_share,
-    new_defectors. By ``welfare``: hardship, legitimacy. By ``equipment``: readiness,
-    ct_capacity, scope. By ``population``: newly_active. By ``extremists``: strength,
-    attacks_abroad. By ``region``: restriction, support (read the next month).
+    offers, delivered, sanctions, penalty_weight. By ``bargaining``: proposal. By ``council``:
+    adopted, spoiler_share, new_defectors. By ``welfare``: hardship, legitimacy. By
+    ``equipment``: readiness, ct_capacity, scope. By ``population``: newly_active. By
+    ``extremists``: strength, attacks_abroad. By ``region``: restriction, support, strike
+    (read the next month).
     """
 
     sc: Scenario
@@ -67,6 +71,9 @@ class World:
     attacks_abroad: int = 0
     restriction: float = 0.0
     support: float = 0.0
+    strike: float = 0.0
+    sanctions: float = 0.0
+    penalty_weight: float = 0.0
 
     @property
     def switches(self) -> Any:
@@ -94,6 +101,10 @@ class Component:
 
     def step(self, world: World, month: int) -> None:
         raise NotImplementedError
+
+    def reconfigure(self, world: World) -> None:
+        """Re-read the parameters after a dated event changed the scenario, keeping the state.
+        Components that read their parameters from ``world.sc`` at every step need nothing."""
 
     def summarise(self, series: Any, summary: dict[str, float]) -> None:
         """Summaries computed from several series; write them into ``summary``."""

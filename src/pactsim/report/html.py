@@ -5,9 +5,11 @@ The report answers the scenario's question from a results store
 source or "assumption"; the policies compared with 95% intervals
 (:mod:`pactsim.experiments.compare`); monthly envelopes; sensitivity (Spearman rank correlations
 for any design, Sobol or Morris indices by SALib when the ensemble used that sampler); scenario
-discovery (PRIM, Friedman & Fisher 1999; Bryant & Lempert 2010); and a verdict on each claim of
-the seed computed from the runs (:mod:`pactsim.report.verdicts`). Figures are matplotlib PNGs
-embedded as base64 data URIs; the page has no script and no external reference.
+discovery (PRIM, Friedman & Fisher 1999; Bryant & Lempert 2010), both under the scenario's main
+policy (its ``report`` section); and a verdict on each claim of the scenario's ``claims``
+section, computed from the runs (:mod:`pactsim.report.verdicts`; a scenario without claims gets
+no verdicts). Figures are matplotlib PNGs embedded as base64 data URIs; the page has no script
+and no external reference.
 """
 
 from __future__ import annotations
@@ -26,19 +28,19 @@ import numpy as np
 import pandas as pd
 
 from pactsim.errors import InputError
+from pactsim.report.series import strength_columns
 from pactsim.report.verdicts import (
-    REACH,
     UNDECIDED,
     Verdict,
     assess,
     fmt_interval,
-    verdict_data,
 )
 
 DPI = 90
 MAX_OUTCOMES = 12
 MAX_SENSITIVITY_OUTCOMES = 6
 QP_ALPHA = 0.05  # Bryant & Lempert's quasi-p threshold for a box limit that matters
+ALL_REACHED = "reached_all_36m"  # the run's "every success level reached" outcome
 BADGE = {
     "supported": "ok",
     "not supported": "no",
@@ -155,16 +157,23 @@ class Context:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def settings(self) -> Any | None:
+        """The scenario's ``report`` section (None without a stored scenario)."""
+        return self.scenario.report if self.scenario is not None else None
+
+    @property
     def main_policy(self) -> str | None:
-        for p in ("milestone", *self.policies):
-            if p in self.policies and p != "no-package":
-                return p
-        return self.policies[0] if self.policies else None
+        """The policy the sensitivity and scenario discovery run under
+        (:func:`choose_main_policy`)."""
+        return choose_main_policy(self)[0]
 
     @property
     def main_outcome(self) -> str | None:
-        if REACH in self.outcomes:
-            return REACH
+        named = self.settings.main_outcome if self.settings is not None else None
+        if named in self.outcomes:
+            return named
+        if ALL_REACHED in self.outcomes:
+            return ALL_REACHED
         for name, o in self.declared.items():
             if o.get("direction") == "maximize" and name in self.outcomes:
                 return name
@@ -173,9 +182,36 @@ class Context:
     def report_outcomes(self) -> list[str]:
         """Declared outcomes the runs report (plus ``reached_all_36m``), else every outcome."""
         names = [o for o in self.declared if o in self.outcomes]
-        if REACH in self.outcomes and REACH not in names:
-            names.insert(0, REACH)
+        if ALL_REACHED in self.outcomes and ALL_REACHED not in names:
+            names.insert(0, ALL_REACHED)
         return (names or self.outcomes)[:MAX_OUTCOMES]
+
+
+def choose_main_policy(ctx: Context) -> tuple[str | None, str]:
+    """The policy the sensitivity and scenario discovery run under, and why: the scenario's
+    ``report.main_policy`` when the store has it, else the first stored policy other than the
+    baseline (``report.baseline``, else the first policy); None for runs of the file as
+    written."""
+    from pactsim.scenario.claims import baseline_and_main
+
+    names = [p for p in ctx.policies if p is not None]
+    if not names:
+        return None, "the scenario as written (the ensemble ran no named policy)"
+    settings = ctx.settings
+    baseline, main = baseline_and_main(settings, names)
+    wanted = settings.main_policy if settings is not None else None
+    if wanted is not None and wanted == main:
+        return main, "the scenario's main policy (report.main_policy)"
+    if main == baseline:
+        return main, "the only policy in the store"
+    why = (
+        f"the scenario's report.main_policy '{wanted}' is not in this store, so "
+        if wanted is not None
+        else "the scenario names no report.main_policy, so "
+    )
+    named = settings.baseline if settings is not None else None
+    base = "report.baseline" if named == baseline else "the first policy: no report.baseline"
+    return main, why + f"the first policy other than the baseline '{baseline}' ({base})"
 
 
 def _context(store: Any) -> Context:
@@ -251,7 +287,16 @@ def section_question(ctx: Context) -> str:
     return "".join(parts)
 
 
-def section_summary(verdicts: list[Verdict]) -> str:
+def _sources_sentence(ctx: Context, verdicts: list[Verdict]) -> str:
+    """Where the claims come from: the source article's citation when they share one."""
+    keys = list(dict.fromkeys(v.source for v in verdicts))
+    sources = ctx.scenario.meta.sources if ctx.scenario is not None else {}
+    if len(keys) == 1 and keys[0] in sources:
+        return f"The claims are quoted from the source article: {esc(sources[keys[0]])}"
+    return "The claims are quoted from the scenario's sources (<a href='#scenario'>Sources</a>)."
+
+
+def section_summary(ctx: Context, verdicts: list[Verdict]) -> str:
     rows = [
         [
             esc(v.claim),
@@ -261,8 +306,8 @@ def section_summary(verdicts: list[Verdict]) -> str:
         for v in verdicts
     ]
     return (
-        "<p>Each claim of the seed article was turned into comparisons in the stored ensemble "
-        'and judged by fixed rules (see <a href="#verdicts">Verdicts</a>).</p>'
+        f"<p>{_sources_sentence(ctx, verdicts)} Each was turned into comparisons in the stored "
+        'ensemble and judged by fixed rules (see <a href="#verdicts">Verdicts</a>).</p>'
         + table(["claim", "verdict", ""], rows)
     )
 
@@ -384,8 +429,9 @@ def section_policies(ctx: Context) -> str:
     return "".join(parts)
 
 
-def series_columns(store: Any, limit: int = 8) -> list[str]:
-    """The monthly series shown as envelopes: reform, threat, cost, hardship, legitimacy and
+def series_columns(store: Any, limit: int = 8, scenario: Any | None = None) -> list[str]:
+    """The monthly series shown as envelopes: reform, the extremists' strength
+    (:func:`~pactsim.report.series.strength_columns`), attacks, cost, hardship, legitimacy and
     the first two tension lines when present, else the first numeric columns."""
     have = store.query(
         "SELECT column_name, data_type FROM information_schema.columns "
@@ -398,10 +444,10 @@ def series_columns(store: Any, limit: int = 8) -> list[str]:
         and t in ("DOUBLE", "BIGINT", "INTEGER", "FLOAT")
     ]
     preferred = [c for c in numeric if c.startswith("reform_")]
+    preferred += strength_columns(numeric, scenario)[:1]
     preferred += [
         c
         for c in (
-            "iskp_strength",
             "attacks_home",
             "attacks_abroad",
             "cost_cumulative",
@@ -453,7 +499,7 @@ def envelope_figure(ctx: Context, columns: list[str]) -> str:
 
 
 def section_envelopes(ctx: Context) -> str:
-    cols = series_columns(ctx.store)
+    cols = series_columns(ctx.store, scenario=ctx.scenario)
     if not cols or ctx.runs.empty:
         return "<p>No monthly series are stored.</p>"
     return figure(
@@ -538,7 +584,8 @@ def section_sensitivity(ctx: Context) -> str:
     if not varying:
         return "<p>No outcome varies over the sampled worlds under this policy.</p>"
     parts = [
-        f"<p>Under policy <code>{esc(_label(policy))}</code>: the Spearman rank correlation "
+        f"<p>Under policy <code>{esc(_label(policy))}</code> ({esc(choose_main_policy(ctx)[1])}): "
+        "the Spearman rank correlation "
         "between each sampled parameter and each outcome (averaged over replications), over "
         f"{len(x)} sampled worlds. Red: the outcome rises with the parameter; blue: it falls. "
         "The table lists, for each outcome, the parameters whose 95% interval excludes zero, "
@@ -648,7 +695,8 @@ def section_discovery(ctx: Context) -> str:
     intro = note + (
         f"<p>Where does the package fail? PRIM boxes of sampled parameters where "
         f"<code>{esc(condition)}</code> under policy <code>{esc(_label(policy))}</code> "
-        f"({res.n_interest} of {res.n_runs} runs, {res.n_interest / max(res.n_runs, 1):.0%}). "
+        f"({esc(choose_main_policy(ctx)[1])}; {res.n_interest} of {res.n_runs} runs, "
+        f"{res.n_interest / max(res.n_runs, 1):.0%}). "
         "Coverage: share of the failing runs inside the box; density: share of the runs inside "
         "the box that fail.</p>"
     )
@@ -737,25 +785,26 @@ def _condition_mask(condition: str, values: np.ndarray) -> np.ndarray:
     return parse_condition(condition)(values)
 
 
-def section_verdicts(verdicts: list[Verdict]) -> str:
+def section_verdicts(ctx: Context, verdicts: list[Verdict]) -> str:
     parts = [
-        "<p>Verdicts are computed from the stored runs by the rules of "
-        "<code>pactsim.report.verdicts</code>: each check is a paired difference between "
-        "policies (same sampled world and seed), a split of a sampled parameter's range at "
-        "its median (of an outcome, or of a paired difference between policies) adjusted for "
-        "the other sampled parameters (least squares on their ranks, so that a chance "
-        "correlation between sampled parameters is not read as an effect; the plain split is "
-        "shown beside it), or the share "
-        "of sampled worlds in which a policy reaches the reforms, with a 95% interval over the "
-        "sampled worlds (n counts worlds; a world's runs are averaged). A claim is "
+        f"<p>{_sources_sentence(ctx, verdicts)} The claims, their quotes, mechanisms and checks "
+        "are the scenario's <code>claims</code> section; the verdicts are computed from the "
+        "stored runs by the rules of <code>pactsim.report.verdicts</code>: each check is a "
+        "paired difference between policies (same sampled world and seed), a split of a "
+        "sampled parameter's range at its median (of an outcome, or of a paired difference "
+        "between policies) adjusted for the other sampled parameters (least squares on their "
+        "ranks, so that a chance correlation between sampled parameters is not read as an "
+        "effect; the plain split is shown beside it), or the share of sampled worlds in which "
+        "a policy's runs meet a condition, against a stated level, with a 95% interval over "
+        "the sampled worlds (n counts worlds; a world's runs are averaged). A claim is "
         "<em>supported</em> when every check holds, <em>not supported</em> when a check's "
-        "interval includes zero or lies on the wrong side (for a share: when it does not lie "
-        f"within {100 * UNDECIDED[0]:.0f}-{100 * UNDECIDED[1]:.0f}%, the band where the answer "
-        "is undecided), and <em>depends on</em> a parameter when a check holds in one half of "
-        "that parameter's sampled range but not in the other (Bonferroni-corrected test of "
-        "the difference between the halves). The parameters that decide a share are those "
-        "whose halves differ significantly (same correction). The mechanisms are those of "
-        "<code>docs/mechanisms.md</code>.</p>"
+        "interval includes zero or lies on the wrong side (for a share: on the wrong side of "
+        "its level, or not inside its band, e.g. "
+        f"{100 * UNDECIDED[0]:.0f}-{100 * UNDECIDED[1]:.0f}% for an answer that is undecided), "
+        "and <em>depends on</em> a parameter when a check holds in one half of that "
+        "parameter's sampled range but not in the other (Bonferroni-corrected test of the "
+        "difference between the halves). The parameters that decide a share are those whose "
+        "halves differ significantly (same correction).</p>"
     ]
     for v in verdicts:
         parts.append(
@@ -763,9 +812,14 @@ def section_verdicts(verdicts: list[Verdict]) -> str:
             f'<span class="badge {BADGE[v.status]}">{esc(v.verdict)}</span></h3>'
         )
         parts.append(f"<blockquote>&ldquo;{esc(v.quote)}&rdquo;</blockquote>")
-        parts.append(f"<p class='muted'>Mechanism: {esc(v.mechanism)}.</p><ul>")
+        parts.append(
+            f"<p class='muted'>Source: <code>{esc(v.source)}</code>. "
+            f"Mechanism: {esc(v.mechanism)}.</p><ul>"
+        )
         for c in v.checks:
             parts.append(f"<li>{esc(c.text())}</li>")
+        for n in v.notes:
+            parts.append(f"<li class='muted'>{esc(n)}.</li>")
         parts.append("</ul>")
         for c in v.checks:
             if c.drivers:
@@ -876,9 +930,10 @@ SECTIONS = (
     ("envelopes", "Monthly envelopes"),
     ("sensitivity", "Sensitivity"),
     ("discovery", "Scenario discovery"),
-    ("verdicts", "Verdicts on the seed's claims"),
+    ("verdicts", "Verdicts on the claims"),
     ("scenario", "Scenario and parameters"),
 )
+VERDICT_SECTIONS = ("summary", "verdicts")
 
 
 def render(store: Any) -> tuple[str, list[Verdict]]:
@@ -888,26 +943,26 @@ def render(store: Any) -> tuple[str, list[Verdict]]:
 
         store = open_store(store)
     ctx = _context(store)
-    verdicts = assess(verdict_data(store))
+    verdicts = assess(store, ctx.scenario) if ctx.scenario is not None else []
     bodies = {
         "question": section_question(ctx),
-        "summary": section_summary(verdicts),
+        "summary": section_summary(ctx, verdicts),
         "policies": section_policies(ctx),
         "envelopes": section_envelopes(ctx),
         "sensitivity": section_sensitivity(ctx),
         "discovery": section_discovery(ctx),
-        "verdicts": section_verdicts(verdicts),
+        "verdicts": section_verdicts(ctx, verdicts),
         "scenario": section_scenario(ctx),
     }
     sc = ctx.scenario
     title = (sc.meta.title if sc is not None and sc.meta.title else None) or str(
         ctx.provenance.get("scenario_name") or "ensemble"
     )
-    nav = "".join(f'<li><a href="#{k}">{esc(t)}</a></li>' for k, t in SECTIONS)
+    # a scenario without claims gets no verdict sections (VERDICT_SECTIONS)
+    shown = [(k, t) for k, t in SECTIONS if verdicts or k not in VERDICT_SECTIONS]
+    nav = "".join(f'<li><a href="#{k}">{esc(t)}</a></li>' for k, t in shown)
     notes = "".join(f"<p class='muted'>{esc(n)}</p>" for n in ctx.notes)
-    content = "".join(
-        f'<section id="{k}"><h2>{esc(t)}</h2>{bodies[k]}</section>' for k, t in SECTIONS
-    )
+    content = "".join(f'<section id="{k}"><h2>{esc(t)}</h2>{bodies[k]}</section>' for k, t in shown)
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = (
         "<!DOCTYPE html>\n"

@@ -5,9 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pactsim.report.series import strength_columns
 
-def plot_runs(results: list[Any], path: str | Path, title: str = "") -> Path:
-    """Draw the main series of each run (one line per policy) into a PNG."""
+
+def plot_runs(
+    results: list[Any], path: str | Path, title: str = "", scenario: Any | None = None
+) -> Path:
+    """Draw the main series of each run (one line per policy) into a PNG; the extremists'
+    strength is the scenario's series (:func:`~pactsim.report.series.strength_columns`)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -17,7 +22,7 @@ def plot_runs(results: list[Any], path: str | Path, title: str = "") -> Path:
         ("Adopted reform [0-100]", lambda s: [c for c in s.columns if c.startswith("reform_")]),
         ("Cumulative cost [USD M]", lambda s: ["cost_cumulative"]),
         ("Legitimacy and hardship", lambda s: ["legitimacy", "hardship"]),
-        ("ISKP strength [fighters]", lambda s: ["iskp_strength"]),
+        ("Extremists' strength [fighters]", lambda s: strength_columns(s.columns, scenario)),
         ("Attacks a month", lambda s: ["attacks_home", "attacks_abroad"]),
         ("Neighbours' tension", lambda s: [c for c in s.columns if c.startswith("tension_")]),
     ]

@@ -1,40 +1,44 @@
-"""Verdicts on the seed's claims, computed from a stored ensemble (docs/report.md).
+"""Verdicts on a scenario's claims, computed from a stored ensemble (docs/report.md).
 
-A claim is turned into one or more *checks*, each an effect with a 95% interval:
+The claims are data in the scenario (its ``claims`` section, :mod:`pactsim.scenario.claims`):
+this module knows no case. Each claim has one or more *checks*, each an effect with a 95%
+interval:
 
-- a **policy contrast**: outcome under policy A minus outcome under policy B, paired by world and
-  replication (the ensemble gives every policy the same sampled world and the same seed, so the
-  difference is a common-random-numbers contrast), averaged over replications in each world;
-  mean over worlds with a Student-t interval;
-- a **parameter effect**: the outcome averaged over each world's runs (of the given policies),
-  the effect of moving a sampled parameter from the lower half of its sampled values (at or
-  below the median) to the upper half, *adjusted for the other sampled parameters*: the slope
-  on the parameter's rank in a least-squares fit over worlds with an intercept and the ranks of
-  every other sampled parameter, times the difference between the halves' mean ranks
+- a **policy contrast** (``contrast``): outcome under policy A minus outcome under policy B,
+  paired by world and replication (the ensemble gives every policy the same sampled world and
+  the same seed, so the difference is a common-random-numbers contrast), averaged over
+  replications in each world; mean over worlds with a Student-t interval;
+- a **parameter effect** (``split``): the outcome averaged over each world's runs (of the given
+  policies), the effect of moving a sampled parameter from the lower half of its sampled values
+  (at or below the median) to the upper half, *adjusted for the other sampled parameters*: the
+  slope on the parameter's rank in a least-squares fit over worlds with an intercept and the
+  ranks of every other sampled parameter, times the difference between the halves' mean ranks
   (:func:`adjusted_split`, OLS t interval), so that a chance correlation in the sample between
   the parameter and another that drives the outcome is not read as the parameter's effect;
-- a **contrast split**: a policy contrast's per-world difference split the same way (adjusted
-  too): how the parameter changes what the policy does, with each world's own baseline
-  removed;
-- a **share of worlds**: the share of sampled worlds in which a policy reaches a 0/1 outcome (a
-  world's replications averaged), with Wilson's interval over worlds; the claim that "it is too
-  early to tell" holds when that interval lies inside ``UNDECIDED`` (neither almost never nor
-  almost always), and the parameters whose halves differ most are listed as what decides it.
+- a **contrast split** (``contrast_split``): a policy contrast's per-world difference split the
+  same way (adjusted too): how the parameter changes what the policy does, with each world's
+  own baseline removed;
+- a **share of worlds** (``share``): the share of sampled worlds in which a policy's runs meet a
+  condition on an outcome (a 0/1 outcome as it is; a world's replications averaged), with
+  Wilson's interval over worlds, against a stated level or band (e.g. ``UNDECIDED``: neither
+  almost never nor almost always); the parameters whose halves differ most are listed as what
+  decides it.
 
 The sampled worlds are the independent units (runs of one world share its parameters); ``n`` in
 the evidence counts worlds. Groups (each policy's probability or mean) are described over runs.
 
-A check *holds* when its interval lies on the claimed side of zero, is *reversed* when it lies on
-the other side, and is *null* otherwise ("not greater" checks hold unless the interval lies above
-zero). Each check is then repeated in the two halves of every other sampled parameter: when the
-check holds in one half but not in the other (or holds in both but is less than a quarter as
-large in one, ``WEAK_SHARE``) and the difference between the halves is significant (|z| above the
-Bonferroni-corrected two-sided 5% level over the parameters tried; each half needs at least
-``MIN_HALF_WORLDS`` worlds), the check *depends on* that parameter (the one with the largest
-|z|). A claim is **supported** when every check holds, **not supported** when a check is null or
-reversed, and **depends on <parameter>** when no check fails and one depends; it is **not
-assessed** when the store lacks a policy, outcome or parameter a check needs, or has fewer than
-``MIN_WORLDS`` sampled worlds.
+A check *holds* when its interval lies on the claimed side of zero (of the level, for a share),
+is *reversed* when it lies on the other side, and is *null* otherwise ("not greater" checks hold
+unless the interval lies above zero). Each check is then repeated in the two halves of every
+other sampled parameter: when the check holds in one half but not in the other (or holds in
+both but is less than a quarter as large in one, ``WEAK_SHARE``) and the difference between the
+halves is significant (|z| above the Bonferroni-corrected two-sided 5% level over the
+parameters tried; each half needs at least ``MIN_HALF_WORLDS`` worlds), the check *depends on*
+that parameter (the one with the largest |z|). A claim is **supported** when every check
+holds, **not supported** when a check is null or reversed, and **depends on <parameter>** when
+no check fails and one depends; it is **not assessed** when the store lacks a policy, outcome
+or parameter a check needs, or has fewer than ``MIN_WORLDS`` sampled worlds. A check marked
+``optional`` whose parameter the ensemble did not sample is left out, with a note, instead.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pactsim.scenario.claims import PACKAGE_SIZE, Check, Claim, baseline_and_main
+
 HOLDS, REVERSED, NULL, DEPENDS, NOT_ASSESSED = (
     "holds",
     "reversed",
@@ -57,7 +63,6 @@ HOLDS, REVERSED, NULL, DEPENDS, NOT_ASSESSED = (
 DIRECTIONS = ("greater", "less", "not_greater", "between")
 MIN_WORLDS = 4  # fewer sampled worlds than this: no interval worth reporting
 MIN_HALF_WORLDS = 10  # a parameter's half with fewer worlds is not searched for a moderator
-REACH = "reached_all_36m"
 WEAK_SHARE = 0.25  # an effect below this share of the other half's counts as absent (assumption)
 UNDECIDED = (0.05, 0.95)  # a share inside this band is neither "almost never" nor "almost always"
 SIZE = "package size (sum of the sampled package.instruments.*.value)"
@@ -202,22 +207,27 @@ def adjusted_split(y: np.ndarray, x: np.ndarray, split: float, covariates: np.nd
     return Estimate(d, d - half, d + half, se, n, float(dof))
 
 
-def status_of(est: Estimate, direction: str) -> str:
-    """holds / reversed / null for an effect whose claimed sign is ``direction`` ("between":
-    a share whose interval lies inside ``UNDECIDED`` holds, one wholly outside it is reversed)."""
+Level = float | tuple[float, float]
+
+
+def status_of(est: Estimate, direction: str, level: Level | None = None) -> str:
+    """holds / reversed / null for an effect whose claimed side of ``level`` (0 when None) is
+    ``direction`` ("between": an interval inside the band ``level``, ``UNDECIDED`` when None,
+    holds, one wholly outside it is reversed)."""
     if not math.isfinite(est.value) or not math.isfinite(est.low):
         return NULL
-    if direction == "greater":
-        return HOLDS if est.low > 0 else REVERSED if est.high < 0 else NULL
-    if direction == "less":
-        return HOLDS if est.high < 0 else REVERSED if est.low > 0 else NULL
-    if direction == "not_greater":
-        return REVERSED if est.low > 0 else HOLDS
     if direction == "between":
-        lo, hi = UNDECIDED
+        lo, hi = level if isinstance(level, tuple) else UNDECIDED
         if est.low > lo and est.high < hi:
             return HOLDS
         return REVERSED if est.high < lo or est.low > hi else NULL
+    t = 0.0 if level is None or isinstance(level, tuple) else float(level)
+    if direction == "greater":
+        return HOLDS if est.low > t else REVERSED if est.high < t else NULL
+    if direction == "less":
+        return HOLDS if est.high < t else REVERSED if est.low > t else NULL
+    if direction == "not_greater":
+        return REVERSED if est.low > t else HOLDS
     raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
 
 
@@ -238,6 +248,7 @@ class CheckResult:
     note: str = ""  # what the check could not look at, in words
     adjusted_for: int = 0  # other sampled parameters the split was adjusted for (adjusted_split)
     plain: Estimate | None = None  # the split without that adjustment, for comparison
+    level: Level | None = None  # a share's claimed level (or band); None: compared with 0
 
     def to_dict(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -250,12 +261,9 @@ class CheckResult:
         e = self.effect
         assert e is not None
         groups = "; ".join(f"{k} {_fmt_est(v, self.kind)}" for k, v in self.groups.items())
-        if self.direction == "between":
-            lo, hi = UNDECIDED
-            out = (
-                f"{self.description}: {_fmt_diff(e, self.kind)} (undecided when the interval "
-                f"lies within {100 * lo:.0f}-{100 * hi:.0f}%) [{self.status}]"
-            )
+        if self.kind == "share":
+            claimed = self._claimed()
+            out = f"{self.description}: {_fmt_diff(e, self.kind)} ({claimed}) [{self.status}]"
         else:
             out = f"{self.description}: {groups}; difference {_fmt_diff(e, self.kind)}"
             if self.adjusted_for:
@@ -266,11 +274,7 @@ class CheckResult:
             out += f" [{self.status}]"
         m = self.moderator
         if m:
-            what = (
-                "it is undecided only"
-                if self.direction == "between"
-                else "the effect is concentrated"
-            )
+            what = "it holds only" if self.kind == "share" else "the effect is concentrated"
             out += (
                 f"; {what} where {m['parameter']} is "
                 f"{'above' if m['holds_in'] == 'high' else 'at or below'} {m['split']:.4g} "
@@ -282,6 +286,15 @@ class CheckResult:
         if self.note:
             out += f"; {self.note}"
         return out + "."
+
+    def _claimed(self) -> str:
+        """A share's claim in words: "claimed within 5-95%", "claimed above 50%"."""
+        if self.direction == "between":
+            lo, hi = self.level if isinstance(self.level, tuple) else UNDECIDED
+            return f"claimed to lie within {100 * lo:.0f}-{100 * hi:.0f}%"
+        t = 0.0 if self.level is None or isinstance(self.level, tuple) else self.level
+        side = "above" if self.direction == "greater" else "below"
+        return f"claimed {side} {100 * t:.0f}%"
 
 
 def _decimals(low: float, high: float) -> int:
@@ -343,12 +356,15 @@ def _moderate(
     direction: str,
     parameters: list[str],
     exclude: tuple[str, ...] = (),
+    claimed: Level | None = None,
 ) -> dict[str, Any] | None:
     """The sampled parameter whose halves disagree most significantly on whether the check
-    holds (Bonferroni over the parameters tried), or None."""
+    holds (Bonferroni over the parameters tried), or None. ``claimed`` is a share's level (see
+    :func:`status_of`); a weak half is judged by its distance from it."""
     from scipy.stats import norm
     from scipy.stats import t as student
 
+    offset = 0.0 if claimed is None or isinstance(claimed, tuple) else float(claimed)
     worlds = df.drop_duplicates("world")
     tried = [p for p in parameters if p not in exclude and worlds[p].nunique() > 1]
     if not tried:
@@ -362,15 +378,15 @@ def _moderate(
         if min(low_df["world"].nunique(), high_df["world"].nunique()) < MIN_HALF_WORLDS:
             continue
         lo, hi = estimator(low_df), estimator(high_df)
-        s_lo, s_hi = status_of(lo, direction), status_of(hi, direction)
+        s_lo, s_hi = status_of(lo, direction, claimed), status_of(hi, direction, claimed)
         if s_lo != HOLDS and s_hi != HOLDS:
             continue
         weak, strong = (lo, hi) if s_hi == HOLDS else (hi, lo)
         if s_lo == s_hi == HOLDS:
             if direction == "between":
                 continue
-            weak, strong = sorted((lo, hi), key=lambda e: abs(e.value))
-            if abs(weak.value) >= WEAK_SHARE * abs(strong.value):
+            weak, strong = sorted((lo, hi), key=lambda e: abs(e.value - offset))
+            if abs(weak.value - offset) >= WEAK_SHARE * abs(strong.value - offset):
                 continue
         se = math.hypot(lo.se, hi.se) if math.isfinite(lo.se) and math.isfinite(hi.se) else 0.0
         diff = hi.value - lo.value
@@ -408,8 +424,8 @@ def _finish(
         if effect.n >= MIN_WORLDS and result.adjusted_for:
             result.reason += f", too few to adjust for {result.adjusted_for} other parameters"
         return result
-    result.status = status_of(effect, result.direction)
-    mod = _moderate(df, estimator, result.direction, parameters, exclude)
+    result.status = status_of(effect, result.direction, result.level)
+    mod = _moderate(df, estimator, result.direction, parameters, exclude, result.level)
     if mod is not None:
         result.moderator = mod
         result.status = DEPENDS
@@ -620,16 +636,33 @@ def _drivers_text(rows: list[dict[str, Any]]) -> str:
     return "decided by " + "; ".join(bits)
 
 
-def world_share(data: VerdictData, outcome: str, policy: str, label: str = "") -> CheckResult:
-    """Share of sampled worlds in which ``policy`` reaches the 0/1 ``outcome`` (each world's
-    replications averaged), with Wilson's interval over worlds; the claim is that it is
-    undecided (the interval lies inside ``UNDECIDED``). The parameters that decide it are
-    listed (:func:`drivers`)."""
+def world_share(
+    data: VerdictData,
+    outcome: str,
+    policy: str,
+    label: str = "",
+    meets: str | None = None,
+    direction: str = "between",
+    level: Level = UNDECIDED,
+) -> CheckResult:
+    """Share of sampled worlds in which ``policy``'s runs meet ``meets`` (``"<op> <number>"``
+    on ``outcome``; None: ``outcome`` is 0/1 and counts as it is), each world's replications
+    averaged, with Wilson's interval over worlds; the claim is that the share lies
+    ``direction`` of ``level`` ("between": inside the band). The parameters that decide it
+    are listed (:func:`drivers`)."""
     desc = label or f"{outcome} under {policy}"
     why = data.missing([policy], [outcome])
     if why:
-        return CheckResult(desc, "between", NOT_ASSESSED, reason=why)
+        return CheckResult(desc, direction, NOT_ASSESSED, reason=why, level=level)
     runs = data.runs[data.runs["policy"] == policy].dropna(subset=[outcome])
+    if meets is None and not _is_binary(runs[outcome]):
+        why = f"'{outcome}' is not a 0/1 outcome (a share check on it needs a 'meets' condition)"
+        return CheckResult(desc, direction, NOT_ASSESSED, reason=why, level=level)
+    if meets is not None:
+        from pactsim.analysis.condition import parse_condition
+
+        cond = parse_condition(f"{outcome} {meets}", "meets")
+        runs = runs.assign(**{outcome: cond(runs[outcome].to_numpy(dtype=float)).astype(float)})
     worlds = runs.groupby("world", as_index=False).agg(
         {outcome: "mean", **{p: "first" for p in data.parameters}}
     )
@@ -645,7 +678,7 @@ def world_share(data: VerdictData, outcome: str, policy: str, label: str = "") -
         lo, hi = wilson(float(y.sum()), n)  # type: ignore[arg-type]  # works for a fractional k
         return Estimate(share, lo, hi, math.sqrt(max(share * (1 - share), 0.0) / n), n)
 
-    res = CheckResult(desc, "between", NULL, kind="share")
+    res = CheckResult(desc, direction, NULL, kind="share", level=level)
     res = _finish(res, worlds, estimator, data.parameters)
     if res.status != NOT_ASSESSED:
         res.drivers = drivers(worlds, outcome, data.parameters)
@@ -669,7 +702,7 @@ def with_package_size(data: VerdictData) -> tuple[VerdictData, list[str]]:
 # --------------------------------------------------------------------------------- verdicts
 @dataclass
 class Verdict:
-    """The verdict on one claim of the seed, with the checks that produced it."""
+    """The verdict on one claim of the scenario, with the checks that produced it."""
 
     claim_id: str
     claim: str
@@ -678,10 +711,12 @@ class Verdict:
     status: str  # supported | not supported | depends | not assessed
     verdict: str  # the status in words: "depends on <parameter>", "not assessed: <why>"
     checks: list[CheckResult]
+    source: str = ""  # the key of meta.sources the quote comes from
+    notes: list[str] = field(default_factory=list)  # checks left out, in words
 
     @property
     def evidence(self) -> str:
-        return " ".join(c.text() for c in self.checks)
+        return " ".join([*(c.text() for c in self.checks), *(f"{n}." for n in self.notes)])
 
     def to_dict(self) -> dict[str, Any]:
         doc = {k: v for k, v in asdict(self).items() if k != "checks"}
@@ -691,13 +726,21 @@ class Verdict:
 
 
 def combine(
-    claim_id: str, claim: str, quote: str, mechanism: str, checks: list[CheckResult]
+    claim_id: str,
+    claim: str,
+    quote: str,
+    mechanism: str,
+    checks: list[CheckResult],
+    source: str = "",
+    notes: Sequence[str] = (),
 ) -> Verdict:
     """A claim's verdict from its checks (rules in the module docstring)."""
     missing = [c for c in checks if c.status == NOT_ASSESSED]
     failed = [c for c in checks if c.status in (NULL, REVERSED)]
     depends = [c for c in checks if c.status == DEPENDS]
-    if missing:
+    if not checks:
+        status, words = NOT_ASSESSED, "not assessed: every check was left out"
+    elif missing:
         status = NOT_ASSESSED
         words = "not assessed: " + "; ".join(dict.fromkeys(c.reason for c in missing))
     elif failed:
@@ -707,316 +750,117 @@ def combine(
         status, words = "depends", "depends on " + ", ".join(params)
     else:
         status, words = "supported", "supported"
-    return Verdict(claim_id, claim, quote, mechanism, status, words, checks)
+    return Verdict(claim_id, claim, quote, mechanism, status, words, checks, source, list(notes))
 
 
-def package_produces_reform(data: VerdictData) -> Verdict:
-    """The package can bring the reform about: P(reached_all_36m) under ``milestone`` above
-    ``no-package``."""
-    return combine(
-        "package",
-        "The conditional package makes the reform more likely than no package.",
-        "it could form part of a larger package deal aimed at eventually achieving that",
-        "mechanisms 4, 6, 7",
-        [
-            policy_contrast(
-                data,
-                REACH,
-                "milestone",
-                "no-package",
-                "greater",
-                f"{REACH}, milestone vs no-package",
-            )
-        ],
-    )
+# -------------------------------------------------------------- claims of the scenario
+@dataclass(frozen=True)
+class Defaults:
+    """What a check that names no policy compares: the report's main policy and baseline
+    (:func:`pactsim.scenario.claims.baseline_and_main`)."""
+
+    main: str | None
+    baseline: str | None
 
 
-def conditionality_beats_bribery(data: VerdictData) -> Verdict:
-    """Milestone conditionality reaches the reform more often than the same value paid up front
-    (``bribery``)."""
-    return combine(
-        "conditionality",
-        "Tying the package to milestones reaches the reform more often than paying the same "
-        "value up front.",
-        "mutually beneficial deals are being discussed instead of bribery",
-        "mechanisms 4, 5",
-        [
-            policy_contrast(
-                data, REACH, "milestone", "bribery", "greater", f"{REACH}, milestone vs bribery"
-            )
-        ],
-    )
+def defaults_of(scenario: Any) -> Defaults:
+    """The scenario's main policy and baseline (its ``report`` section, else the defaults)."""
+    baseline, main = baseline_and_main(scenario.report, list(scenario.policies))
+    return Defaults(main, baseline)
 
 
-def reconstruction_reduces_extremism(data: VerdictData) -> Verdict:
-    """The package lowers hardship and, through it, the extremists' final strength, against no
-    package in the same worlds."""
-    return combine(
-        "reconstruction",
-        "Reconstruction lowers hardship and so the extremists' strength.",
-        "the gradual reconstruction of war-torn Afghanistan ... can reduce the appeal of "
-        "extremist groups by preventing people from becoming so desperate that they turn to them",
-        "mechanisms 1, 11",
-        [
-            policy_contrast(
-                data,
-                "hardship_final",
-                "milestone",
-                "no-package",
-                "less",
-                "hardship_final, milestone vs no-package",
-            ),
-            policy_contrast(
-                data,
-                "iskp_final",
-                "milestone",
-                "no-package",
-                "less",
-                "iskp_final, milestone vs no-package",
-            ),
-        ],
-    )
+def _split_parameter(data: VerdictData, sized: VerdictData, levers: list[str], name: str) -> Any:
+    """(data to split on, column) for a split check's parameter: the package's size is the
+    column ``SIZE`` of ``sized``, with the levers it sums left out of the adjustment (they
+    are collinear with it)."""
+    if name != PACKAGE_SIZE:
+        return data, name
+    if not levers:
+        return data, SIZE
+    return VerdictData(sized.runs, [p for p in sized.parameters if p not in levers]), SIZE
 
 
-def repair_thwarts_attacks(data: VerdictData) -> Verdict:
-    """The package with the repair of armour and artillery lowers attacks at home."""
-    return combine(
-        "repair",
-        "Repairing the regime's armour and artillery lowers the extremists' attacks at home.",
-        "making sure that the equipment that the group already fields is capable of thwarting "
-        "contemporary terrorist threats",
-        "mechanisms 2, 3",
-        [
-            policy_contrast(
-                data,
-                "attacks_home_total",
-                "milestone",
-                "no-package",
-                "less",
-                "attacks_home_total, milestone vs no-package",
-            )
-        ],
-    )
+def run_check(
+    check: Check, data: VerdictData, sized: VerdictData, levers: list[str], defaults: Defaults
+) -> CheckResult | str:
+    """The result of one check of a claim, or the note that says why an optional check was
+    left out."""
+    o = check.outcome
+    if check.kind == "contrast":
+        a, b = check.policy or defaults.main, check.versus or defaults.baseline
+        label = check.label or f"{o}, {a} vs {b}"
+        return policy_contrast(data, o, str(a), str(b), check.direction, label)
+    if check.kind == "share":
+        pol = str(check.policy or defaults.main)
+        what = f"{o} {check.meets.strip()}" if check.meets else o
+        label = check.label or f"{what} under {pol}, share of sampled worlds"
+        band = check.level or UNDECIDED  # a share has a level (Check._fields_of_kind)
+        level: Level = (band[0], band[-1]) if check.direction == "between" else band[0]
+        return world_share(data, o, pol, label, check.meets, check.direction, level)
+    base, p = _split_parameter(data, sized, levers, str(check.parameter))
+    moves = "larger vs smaller" if p == SIZE else "high vs low"
+    if check.kind == "split":
+        pols = list(check.policies)
+        under = f" under {', '.join(pols)}" if pols else ""
+        label = check.label or f"{o}{under}, {moves} {p}"
+    else:
+        a, b = check.policy or defaults.main, check.versus or defaults.baseline
+        label = check.label or f"{o}, {a} minus {b}: {moves} {p}"
+    if check.optional and p not in base.parameters:
+        what = (
+            "the instruments' values (an ensemble run with --levers samples "
+            "package.instruments.*.value)"
+            if p == SIZE
+            else f"'{p}' (an ensemble run with --levers samples the levers too)"
+        )
+        return f"{label}: left out, the ensemble did not sample {what}"
+    if check.kind == "split":
+        return parameter_effect(base, o, p, check.direction, pols or None, label)
+    return contrast_split(base, o, str(a), str(b), p, check.direction, label)
 
 
-def repair_does_not_alarm_neighbours(data: VerdictData) -> Verdict:
-    """Modern systems raise neighbours' peak tension above repair, and repair does not make a
-    neighbour's reaction more likely than no package."""
-    return combine(
-        "neighbours",
-        "Repair of old systems does not alarm Pakistan and Iran, while modern systems would.",
-        "Pakistan and most recently Iran, shouldn't be alarmed if this happens since Russia "
-        "isn't inclined to sell them modern equipment",
-        "mechanism 8",
-        [
-            policy_contrast(
-                data,
-                "tension_peak_max",
-                "modern-systems",
-                "milestone",
-                "greater",
-                "tension_peak_max, modern-systems vs milestone",
-            ),
-            policy_contrast(
-                data,
-                "neighbour_reacted",
-                "milestone",
-                "no-package",
-                "not_greater",
-                "neighbour_reacted, milestone vs no-package",
-            ),
-        ],
-    )
-
-
-def belt_of_tension(data: VerdictData) -> Verdict:
-    """A sponsor's inflow of fighters (``extremists.sponsor_inflow``, a range that includes 0)
-    raises the extremists' peak strength and their attacks abroad."""
-    p = "extremists.sponsor_inflow"
-    return combine(
-        "belt",
-        "An outside sponsor's inflow of fighters strengthens the extremists and their attacks "
-        "on the neighbours (whether such a sponsor exists is outside the model).",
-        "to create a belt of tension to put pressure on Russia through our allies in Central "
-        "Asia, on China through Xinjiang, and ... on Iran",
-        "mechanism 9",
-        [
-            parameter_effect(data, "iskp_peak", p, "greater", label=f"iskp_peak, high vs low {p}"),
-            parameter_effect(
-                data,
-                "attacks_abroad_total",
-                p,
-                "greater",
-                label=f"attacks_abroad_total, high vs low {p}",
-            ),
-        ],
-    )
-
-
-def buying_off_creates_spoilers(data: VerdictData) -> Verdict:
-    """Paying the council for reform leaves spoilers (factions' principled shares), and the
-    more principled the leading faction, the more the package strengthens the extremists."""
-    p = "factions.members.kandahar.principled_share"
-    return combine(
-        "spoilers",
-        "Buying off the factions leaves principled spoilers, and they feed the extremists.",
-        "Some members might always resist these changes out of principle, but many more could "
-        "potentially be bought off",
-        "mechanism 6",
-        [
-            policy_contrast(
-                data,
-                "spoilers_final",
-                "milestone",
-                "no-package",
-                "greater",
-                "spoilers_final, milestone vs no-package",
-            ),
-            contrast_split(
-                data,
-                "iskp_peak",
-                "milestone",
-                "no-package",
-                p,
-                "greater",
-                f"iskp_peak, milestone minus no-package: high vs low {p}",
-            ),
-        ],
-    )
-
-
-def _reform_issues(data: VerdictData) -> list[str]:
-    cols = data.runs.columns
-    return [
-        c[len("reform_") : -len("_36m")]
-        for c in cols
-        if c.startswith("reform_") and c.endswith("_36m")
-    ]
-
-
-def side_payments_buy_reform(data: VerdictData) -> Verdict:
-    """A larger side-payment share (``package.side_payment_share``: the budget the leading
-    faction can pass to its rivals) raises every reform adopted by month 36 under the package."""
-    p = "package.side_payment_share"
-    issues = _reform_issues(data) or ["<issue>"]
-    return combine(
-        "side-payments",
-        "A larger budget for the leading faction to share with its rivals buys more reform.",
-        "incentivizing the Taliban's leading faction to find ways in which its internal rivals "
-        "could benefit from these forms of cooperation",
-        "mechanism 7",
-        [
-            parameter_effect(
-                data,
-                f"reform_{i}_36m",
-                p,
-                "greater",
-                ["milestone"],
-                f"reform_{i}_36m under milestone, high vs low {p}",
-            )
-            for i in issues
-        ],
-    )
-
-
-def reforms_raise_legitimacy(data: VerdictData) -> Verdict:
-    """The package's reforms (and services) raise the government's legitimacy against no
-    package in the same worlds."""
-    return combine(
-        "legitimacy",
-        "The package's reforms raise the government's legitimacy.",
-        "a truly ethno-politically inclusive government that respects women's rights ... all "
-        "regional stakeholders should appreciate",
-        "mechanism 10",
-        [
-            policy_contrast(
-                data,
-                "legitimacy_final",
-                "milestone",
-                "no-package",
-                "greater",
-                "legitimacy_final, milestone vs no-package",
-            )
-        ],
-    )
-
-
-def attacks_abroad_alarm_neighbours(data: VerdictData) -> Verdict:
-    """Without a package (no military-technical scope, so attacks are what moves the
-    neighbours), faster recruitment (``extremists.recruits_per_active``: ISKP's recruits per
-    newly active citizen, the sampled parameter that moves its strength and attacks most and
-    reaches the neighbours only through those attacks) means more attacks abroad and higher
-    peak tension in Pakistan and in Iran."""
-    p = "extremists.recruits_per_active"
-    outcomes = ("attacks_abroad_total", "tension_peak_pakistan", "tension_peak_iran")
-    return combine(
-        "attacks-abroad",
-        "The extremists' attacks abroad alarm Pakistan and Iran.",
-        "Pakistan and Iran also don't want Afghanistan to be riddled with ... terrorist threats",
-        "mechanism 12",
-        [
-            parameter_effect(
-                data, o, p, "greater", ["no-package"], f"{o} under no-package, high vs low {p}"
-            )
-            for o in outcomes
-        ],
-    )
-
-
-def too_early_to_tell(data: VerdictData) -> Verdict:
-    """Whether the milestone package is enough is undecided: the share of sampled worlds in
-    which it reaches every reform by month 36 is neither almost none nor almost all, with the
-    parameters that decide it; when the ensemble sampled the package's size (value levers),
-    a larger package must also reach the reforms more often."""
+def judge(claim: Claim, data: VerdictData, defaults: Defaults) -> Verdict:
+    """The verdict on one claim of a scenario. A claim with a check on the package's size
+    counts the size among the sampled parameters of every one of its checks (it may decide a
+    share, or moderate a contrast)."""
     sized, levers = with_package_size(data)
-    share = world_share(
-        sized, REACH, "milestone", f"{REACH} under milestone, share of sampled worlds"
-    )
-    checks = [share]
-    if levers:
-        checks.append(
-            parameter_effect(
-                VerdictData(sized.runs, [p for p in sized.parameters if p not in levers]),
-                REACH,
-                SIZE,
-                "greater",
-                ["milestone"],
-                f"{REACH} under milestone, larger vs smaller {SIZE}",
-            )
-        )
-    elif share.status != NOT_ASSESSED:
-        share.note = (
-            "the package's size was not sampled (an ensemble with --levers samples "
-            "package.instruments.*.value), so whether more would be enough is not assessed"
-        )
+    if any(c.parameter == PACKAGE_SIZE for c in claim.checks):
+        data = sized
+    checks: list[CheckResult] = []
+    notes: list[str] = []
+    for check in claim.checks:
+        res = run_check(check, data, sized, levers, defaults)
+        if isinstance(res, str):
+            notes.append(res)
+        else:
+            checks.append(res)
     return combine(
-        "enough",
-        "It is too early to tell whether the package is enough: it reaches the reforms in some "
-        "sampled worlds and not in others.",
-        "It's too early to tell whether this is enough ... or if even more forms of promised "
-        "cooperation are required",
-        "mechanism 13",
-        checks,
+        claim.id, claim.statement, claim.quote, claim.mechanism, checks, claim.source, notes
     )
 
 
-RULES: tuple[Callable[[VerdictData], Verdict], ...] = (
-    package_produces_reform,
-    conditionality_beats_bribery,
-    reconstruction_reduces_extremism,
-    repair_thwarts_attacks,
-    repair_does_not_alarm_neighbours,
-    belt_of_tension,
-    buying_off_creates_spoilers,
-    side_payments_buy_reform,
-    reforms_raise_legitimacy,
-    attacks_abroad_alarm_neighbours,
-    too_early_to_tell,
-)
+def stored_scenario(store: Any) -> Any | None:
+    """The scenario an ensemble ran, read again from its store (None when it is not stored or
+    no longer valid)."""
+    text = store.provenance().get("scenario_text")
+    if not text:
+        return None
+    from pactsim.scenario import ScenarioError, from_text
+
+    try:
+        return from_text(text, str(store.provenance().get("scenario_origin") or "<store>"))
+    except ScenarioError:
+        return None
 
 
-def assess(data: VerdictData | Any) -> list[Verdict]:
-    """Every claim's verdict, from a :class:`VerdictData` or a store."""
+def assess(data: VerdictData | Any, scenario: Any | None = None) -> list[Verdict]:
+    """The verdict on every claim of ``scenario`` (by default, the one stored with the store),
+    from a :class:`VerdictData` or a store; none when the scenario has no claims."""
+    if scenario is None and not isinstance(data, VerdictData):
+        scenario = stored_scenario(data)
+    if scenario is None or not scenario.claims:
+        return []
     if not isinstance(data, VerdictData):
         data = verdict_data(data)
-    return [rule(data) for rule in RULES]
+    defaults = defaults_of(scenario)
+    return [judge(claim, data, defaults) for claim in scenario.claims]

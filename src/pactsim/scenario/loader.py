@@ -298,7 +298,7 @@ def _check_references(
                 known(("factions", "members", i, "ideal", key), key, issues, "issue")
             for key in m.kappa:
                 known(("factions", "members", i, "kappa", key), key, issues, "issue")
-    packages = [("package",)] if sc.package else []
+    packages: list[tuple[Any, ...]] = [("package",)] if sc.package else []
     packages += [("packages", i) for i in range(len(sc.packages))]
     patrons: set[str] = set()
     instrument_ids: set[str] = set()
@@ -344,6 +344,16 @@ def _check_references(
             _check_any_path(full, lever.path, ("levers", i, "path"), bad)
         lever_paths.append(lever.path)
     unique("levers", lever_paths, key="path")
+    for i, event in enumerate(sc.events):
+        if event.month > sc.meta.months:
+            bad(
+                ("events", i, "month"),
+                f"month {event.month} is after the horizon ({sc.meta.months})",
+            )
+        for path in event.set:
+            _check_any_path(full, path, ("events", i, "set", path), bad)
+        for path in event.add:
+            _check_numeric_path(full, path, ("events", i, "add", path), bad)
     for name, policy in sc.policies.items():
         for path, value in policy.levers.items():
             loc = ("policies", name, "levers", path)

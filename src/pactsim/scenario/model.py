@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from pactsim.scenario.claims import ClaimList, ReportField, ReportSettings
 from pactsim.scenario.migrate import FORMAT_VERSION
 from pactsim.scenario.numbers import Int, Num
 
@@ -190,6 +191,13 @@ class Instrument(Strict):
     mode: Mode = Field("milestone", description="How and when the value is paid.")
     upfront_months: Int = Field(
         3, ge=1, description="Unconditional mode: months over which the whole value is paid."
+    )
+    start: Int = Field(
+        1,
+        ge=1,
+        le=600,
+        description="First month of the unconditional and reciprocal schedules (an event that "
+        "switches an instrument on later sets it) [month].",
     )
     milestones: list[Milestone] = Field(
         default_factory=list, description="Milestone mode: tranches and their conditions."
@@ -705,6 +713,8 @@ class Scenario(Strict):
     events: list[Event] = Field(
         default_factory=list, description="Dated shocks and policy changes, in any order."
     )
+    report: ReportField = Field(default_factory=ReportSettings)
+    claims: ClaimList = Field(default_factory=list)
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _provenance: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)

@@ -4,15 +4,25 @@ Every numeric field of a scenario may be written as a bare number or as
 ``{value: 0.8, source: "..."}`` / ``{value: 0.8, assumption: "..."}`` (or both keys). The model
 holds plain floats, so model code reads numbers; the provenance is kept apart, by dotted path,
 in :func:`collect_provenance`, so reports can list every parameter with its source.
+
+Every number of the format is finite and at most :data:`MAX_MAGNITUDE` (10^12) in magnitude:
+the format's limit, which bounds the fields that have no upper bound of their own (fighters,
+USD million, sensitivities). NaN, infinities and larger values are refused with a message
+naming the value and the limit (the loader adds the file and the field), whether they come
+from a file, an override (``--set``) or code.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, WithJsonSchema
 
 PROVENANCE_KEYS = ("source", "assumption")
+
+#: The largest magnitude a scenario number may have (the format's limit).
+MAX_MAGNITUDE = 1e12
 
 
 def is_wrapped(obj: Any) -> bool:
@@ -38,16 +48,56 @@ def _unwrap(obj: Any) -> Any:
         return obj["value"]
     if isinstance(obj, bool):
         raise ValueError("a number, not true/false")
+    if isinstance(obj, float):
+        _check_finite(obj)  # before the field's own checks word it less clearly
+    elif isinstance(obj, str):  # pydantic reads "nan", "inf" and "1e308" as numbers
+        try:
+            number = float(obj)
+        except ValueError:
+            return obj  # not a number at all: the field's own check says so
+        _check_finite(number)
     return obj
 
 
+def _check_finite(x: float) -> float:
+    """``x`` when it is a number the format can hold; otherwise a ``ValueError`` that says why."""
+    if math.isnan(x):
+        raise ValueError("NaN (not a number) is not allowed: expected a finite number")
+    if math.isinf(x):
+        raise ValueError(
+            f"{x} is not allowed: expected a finite number, at most {MAX_MAGNITUDE:g} "
+            "in magnitude (the scenario format's limit)"
+        )
+    if abs(x) > MAX_MAGNITUDE:
+        raise ValueError(
+            f"{x:g} is beyond the scenario format's limit: numbers are at most "
+            f"{MAX_MAGNITUDE:g} in magnitude"
+        )
+    return x
+
+
+def _check_int(n: int) -> int:
+    _check_finite(float(n))
+    return n
+
+
+def upper_bound(model: type[BaseModel], field: str) -> float:
+    """The ``le`` bound a numeric field of a scenario section declares."""
+    for item in model.model_fields[field].metadata:
+        le = getattr(item, "le", None)
+        if le is not None:
+            return float(le)
+    raise LookupError(f"{model.__name__}.{field} has no upper bound")
+
+
+_LIMIT = {"minimum": -MAX_MAGNITUDE, "maximum": MAX_MAGNITUDE}
 _NUM_SCHEMA = {
     "anyOf": [
-        {"type": "number"},
+        {"type": "number", **_LIMIT},
         {
             "type": "object",
             "properties": {
-                "value": {"type": "number"},
+                "value": {"type": "number", **_LIMIT},
                 "source": {"type": "string"},
                 "assumption": {"type": "string"},
             },
@@ -58,11 +108,11 @@ _NUM_SCHEMA = {
 }
 _INT_SCHEMA = {
     "anyOf": [
-        {"type": "integer"},
+        {"type": "integer", **_LIMIT},
         {
             "type": "object",
             "properties": {
-                "value": {"type": "integer"},
+                "value": {"type": "integer", **_LIMIT},
                 "source": {"type": "string"},
                 "assumption": {"type": "string"},
             },
@@ -72,10 +122,16 @@ _INT_SCHEMA = {
     ]
 }
 
-#: A float that may be documented with its source or assumption.
-Num = Annotated[float, BeforeValidator(_unwrap), WithJsonSchema(_NUM_SCHEMA)]
-#: An integer that may be documented with its source or assumption.
-Int = Annotated[int, BeforeValidator(_unwrap), WithJsonSchema(_INT_SCHEMA)]
+#: A finite float within the format's limit that may be documented with its source or assumption.
+Num = Annotated[
+    float, BeforeValidator(_unwrap), AfterValidator(_check_finite), WithJsonSchema(_NUM_SCHEMA)
+]
+#: An integer within the format's limit that may be documented with its source or assumption.
+Int = Annotated[
+    int, BeforeValidator(_unwrap), AfterValidator(_check_int), WithJsonSchema(_INT_SCHEMA)
+]
+#: A plain finite float within the format's limit (no provenance), for ranges and targets.
+Finite = Annotated[float, AfterValidator(_check_finite)]
 
 
 def strip_provenance(obj: Any) -> Any:

@@ -531,10 +531,15 @@ class EthnicConflict:
         self.tick = 0
 
     def ticks(
-        self, n: int, legitimacy: float, out: NDArray[np.int64] | None = None
+        self,
+        n: int,
+        legitimacy: float,
+        out: NDArray[np.int64] | None = None,
+        k: float | None = None,
     ) -> NDArray[np.int64]:
-        """Advance ``n`` ticks with ``legitimacy``; returns (and fills ``out``) one row a tick
-        as :func:`_ethnic_kernel` documents (cumulative killed, born, died in columns 4-6)."""
+        """Advance ``n`` ticks with ``legitimacy`` (and arrest constant ``k``, default the
+        parameters'); returns (and fills ``out``) one row a tick as :func:`_ethnic_kernel`
+        documents (cumulative killed, born, died in columns 4-6)."""
         p = self.params
         rows = np.zeros((n, 11), dtype=np.int64) if out is None else out
         self.n_free = _ethnic_kernel(
@@ -549,7 +554,7 @@ class EthnicConflict:
             self.codx,
             _ROUND[SEMANTICS[p.variant].rounding],
             float(legitimacy),
-            float(p.k),
+            float(p.k if k is None else k),
             float(p.threshold),
             int(p.max_jail),
             float(p.birth_rate),

@@ -52,12 +52,16 @@ def step(
     attacks: np.ndarray,
     ct_coop: float,
     params: NeighbourParams,
+    reform_threat: np.ndarray | float = 0.0,
 ) -> RegionStep:
-    """Advance every neighbour's tension one month."""
+    """Advance every neighbour's tension one month. ``reform_threat`` adds each neighbour's
+    threat from the reforms it watches (sum of weight x adopted change / 100; negative when
+    reforms reassure it)."""
     theta = (
         params.scope_sensitivity * scope / 100.0
         + params.attack_sensitivity * attacks
         - params.ct_reassurance * ct_coop / 100.0
+        + reform_threat
     )
     new = np.maximum(0.0, tension + theta - params.decay * tension)
     return RegionStep(tension=new, threat=theta, reacting=new > params.threshold)
