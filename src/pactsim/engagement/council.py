@@ -299,12 +299,12 @@ class Council(Component):
                 n = months_to_reach(o.level, levels, now, inertia)
                 wait = np.maximum(n, max(o.due - month, 0))
                 gains += np.where(np.isfinite(wait), o.stake * d ** np.minimum(wait, 1e6), 0.0)
-            if o.avoided > 0:  # a penalty avoided for good once the level is reached
+            if o.avoided > 0:  # a penalty avoided for good once the level is reached and held
                 n = months_to_reach(o.level, levels, now, inertia)
                 wait = np.maximum(n, max(o.due - month, 0))
-                gains += np.where(
-                    np.isfinite(wait), o.avoided * d ** np.minimum(wait, 1e6) / (1.0 - d), 0.0
-                )
+                # a target below the condition lets the level slide under it: the penalty returns
+                held = np.isfinite(wait) & (levels >= o.level)
+                gains += np.where(held, o.avoided * d ** np.minimum(wait, 1e6) / (1.0 - d), 0.0)
             if o.monthly > 0 and o.months > 0:
                 annuity = d * (1.0 - d**o.months) / (1.0 - d)
                 share = np.minimum(1.0, levels / o.level) if o.level > 0 else np.ones(len(levels))
