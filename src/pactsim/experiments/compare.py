@@ -115,9 +115,10 @@ def main_series(store: Store, limit: int = 3) -> list[str]:
         if c not in ("experiment_id", "replication", "month")
         and t in ("DOUBLE", "BIGINT", "INTEGER", "FLOAT")
     ]
-    preferred = [c for c in numeric if c.startswith("reform_")][:2] + [
-        c for c in ("iskp_strength", "cost_cumulative") if c in numeric
-    ]
+    from pactsim.engagement import stored_outputs
+
+    outputs = stored_outputs(store.provenance().get("scenario_text"))
+    preferred = [c for c in (outputs.headline() if outputs else []) if c in numeric]
     return (preferred or numeric)[:limit]
 
 

@@ -430,9 +430,9 @@ def section_policies(ctx: Context) -> str:
 
 
 def series_columns(store: Any, limit: int = 8, scenario: Any | None = None) -> list[str]:
-    """The monthly series shown as envelopes: reform, the extremists' strength
-    (:func:`~pactsim.report.series.strength_columns`), attacks, cost, hardship, legitimacy and
-    the first two tension lines when present, else the first numeric columns."""
+    """The monthly series shown as envelopes: the scenario's declared headline series (reforms,
+    the extremists' strength, cost), attacks, hardship, legitimacy and the first two tension
+    lines when present, else the first numeric columns."""
     have = store.query(
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_name = 'series' ORDER BY ordinal_position"
@@ -443,8 +443,13 @@ def series_columns(store: Any, limit: int = 8, scenario: Any | None = None) -> l
         if c not in ("experiment_id", "replication", "month")
         and t in ("DOUBLE", "BIGINT", "INTEGER", "FLOAT")
     ]
-    preferred = [c for c in numeric if c.startswith("reform_")]
-    preferred += strength_columns(numeric, scenario)[:1]
+    if scenario is not None:
+        from pactsim.engagement import declared_outputs
+
+        preferred = [c for c in declared_outputs(scenario).headline() if c in numeric]
+    else:
+        preferred = [c for c in numeric if c.startswith("reform_")]
+        preferred += strength_columns(numeric, scenario)[:1]
     preferred += [
         c
         for c in (

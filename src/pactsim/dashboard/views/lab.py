@@ -219,7 +219,7 @@ def _show_single(sc: Scenario, result: dict[str, Any]) -> None:
         st.table(tables.outcome_table(sc, res))
     cols = tables.numeric_series(res)
     chosen = st.multiselect(
-        "Monthly series", cols, default=tables.default_series(cols), key="lab-series"
+        "Monthly series", cols, default=tables.default_series(cols, sc=sc), key="lab-series"
     )
     if chosen:
         with st.container(key="lab-chart"):
@@ -327,7 +327,7 @@ def _show_ensemble(sc: Scenario, result: dict[str, Any]) -> None:
         and pd.api.types.is_numeric_dtype(series[c])
     ]
     chosen = st.multiselect(
-        "Monthly series", cols, default=tables.default_series(cols, 2), key="lab-ens-series"
+        "Monthly series", cols, default=tables.default_series(cols, 2, sc=sc), key="lab-ens-series"
     )
     for col in chosen:
         charts.draw(st, charts.envelope_chart(runs.envelopes(series, col), col))
