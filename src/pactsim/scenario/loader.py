@@ -22,6 +22,7 @@ from pactsim.scenario.errors import Problem, ScenarioError
 from pactsim.scenario.model import Scenario
 from pactsim.scenario.numbers import collect_provenance, strip_provenance
 from pactsim.scenario.paths import PathError, get_path, readable, set_path
+from pactsim.scenario.ranges import range_problems
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -328,6 +329,8 @@ def _check_references(
             _check_any_path(full, lever.path, ("levers", i, "path"), bad)
         lever_paths.append(lever.path)
     unique("levers", lever_paths, key="path")
+    for loc, message in range_problems(sc, Scenario, full):
+        bad(loc, message)
     for name, policy in sc.policies.items():
         for path, value in policy.levers.items():
             loc = ("policies", name, "levers", path)
