@@ -271,7 +271,11 @@ def section_question(ctx: Context) -> str:
         ],
         [
             "runs",
-            esc(f"{counts['stored']} of {counts['expected']} stored, {counts['failed']} failed"),
+            esc(
+                f"{counts['expected']} expected: {counts['ok']} finished, "
+                f"{counts['failed']} failed (in {counts['worlds_failed']} of "
+                f"{counts['worlds']} worlds), {counts['missing']} not run yet"
+            ),
         ],
         ["seeds", esc(prov.get("seeds"))],
         ["pactsim version", esc(prov.get("version"))],
@@ -279,9 +283,20 @@ def section_question(ctx: Context) -> str:
         ["created", esc(prov.get("created"))],
     ]
     parts.append(table(["", ""], rows))
-    if counts["stored"] < counts["expected"]:
+    if counts["failed"]:
+        from pactsim.experiments.compare import causes
+
         parts.append(
-            '<p class="muted">The ensemble is incomplete: every figure and verdict below uses '
+            f'<p class="dep"><strong>{counts["failed"]} of {counts["stored"]} runs failed'
+            f"</strong> (in {counts['worlds_failed']} of {counts['worlds']} sampled worlds). "
+            f"Every figure and verdict below is over the {counts['ok']} runs that finished: "
+            "it is conditioned on a run finishing, not computed over every sampled world. "
+            f"{esc(causes(ctx.store))}</p>"
+        )
+    if counts["missing"]:
+        parts.append(
+            f'<p class="muted">The ensemble is incomplete ({counts["missing"]} of '
+            f"{counts['expected']} runs not run yet): every figure and verdict below uses "
             "the runs stored so far.</p>"
         )
     return "".join(parts)
