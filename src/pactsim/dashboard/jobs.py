@@ -221,16 +221,18 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _watch_parent(parent: int) -> None:
-    """Kill this job's process group when the server that started it is gone."""
+def _watch_parent(parent: int, folder: Path) -> None:
+    """When the server that started this job is gone, remove the job's folder (nobody else
+    will) and kill its process group."""
     while True:
         if os.getppid() != parent:
+            shutil.rmtree(folder, ignore_errors=True)
             os.killpg(os.getpgrp(), signal.SIGKILL)
         time.sleep(0.5)
 
 
 def _child(folder: Path, parent: int) -> int:
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=_watch_parent, args=(parent, folder), daemon=True).start()
     from pactsim.dashboard.work import TASKS
 
     last = [0.0]
