@@ -630,6 +630,77 @@ def section_sensitivity(ctx: Context) -> str:
     return "".join(parts)
 
 
+def paired_differences(
+    ctx: Context, policy: str | None, other: str | None, outcome: str
+) -> pd.Series:
+    """Per sampled world: ``outcome`` under ``policy`` minus under ``other`` (each the mean over
+    its finished replications); worlds where either has no finished run are left out."""
+    runs = ctx.runs
+
+    def by_world(p: str | None) -> pd.Series:
+        sel = runs[runs["policy"].isna()] if p is None else runs[runs["policy"] == p]
+        return sel.groupby("world")[outcome].mean()
+
+    return (by_world(policy) - by_world(other)).dropna()
+
+
+def section_flips(ctx: Context) -> str:
+    """For each headline comparison (the main policy against every other), whether its sign
+    changes inside the sampled ranges, along which parameter and where
+    (:func:`pactsim.analysis.flips.find_flips`)."""
+    from pactsim.analysis.flips import find_flips
+
+    main = ctx.main_policy
+    others = [p for p in ctx.policies if p != main]
+    names = [
+        p["path"] for p in ctx.provenance.get("parameters", []) if p.get("dist") != "categorical"
+    ]
+    if main is None or not others or not names or ctx.runs.empty:
+        return "<p>There is no comparison of policies over sampled parameters to examine.</p>"
+    exp = ctx.store.experiments()
+    params = exp[exp["policy"] == main].drop_duplicates("world").set_index("world")[names]
+    outcomes = [o for o in ctx.report_outcomes() if o in ctx.outcomes][:6]
+    rows = []
+    for other in others:
+        for outcome in outcomes:
+            d = paired_differences(ctx, main, other, outcome)
+            if d.empty or float(d.abs().max()) == 0.0:
+                continue
+            x = params.reindex(d.index)
+            flips = find_flips(x, d.to_numpy())
+            mean = float(d.mean())
+            if flips:
+                f = flips[0]
+                where = (
+                    f"flips along <code>{esc(f.parameter)}</code> at about {num(f.at, 3)}: "
+                    f"{num(f.below, 3)} below, {num(f.above, 3)} above ({f.worlds} worlds each)"
+                )
+                if len(flips) > 1:
+                    more = ", ".join(f"<code>{esc(g.parameter)}</code>" for g in flips[1:4])
+                    where += f"; also along {more}"
+            else:
+                where = "<span class='muted'>no flip inside the sampled ranges</span>"
+            rows.append(
+                [
+                    f"<code>{esc(_label(main))}</code> &minus; <code>{esc(_label(other))}</code>",
+                    f"<code>{esc(outcome)}</code>",
+                    num(mean, 3),
+                    where,
+                ]
+            )
+    if not rows:
+        return "<p>No comparison differs between the policies in any sampled world.</p>"
+    intro = (
+        f"<p>Each headline comparison is the paired difference, world by world, of an outcome "
+        f"under the main policy <code>{esc(_label(main))}</code> and under another. It flips "
+        "along a sampled parameter when the mean difference over the worlds in one quarter of "
+        "the parameter's range has the other sign than in another quarter, both at least two "
+        "standard errors from zero. With few worlds a quarter is coarse: read a flip as where "
+        "to look, and confirm it with a one-at-a-time sweep (<code>pactsim run --set</code>).</p>"
+    )
+    return intro + table(["comparison", "outcome", "mean difference", "where it flips"], rows, {2})
+
+
 def _salib_indices(ctx: Context, policy: str | None, outcomes: list[str]) -> str:
     """Sobol or Morris indices of the main outcome when the ensemble's design allows them."""
     sampler = ctx.provenance.get("sampler")
@@ -949,6 +1020,7 @@ SECTIONS = (
     ("policies", "Policies compared"),
     ("envelopes", "Monthly envelopes"),
     ("sensitivity", "Sensitivity"),
+    ("flips", "Where the comparisons flip"),
     ("discovery", "Scenario discovery"),
     ("verdicts", "Verdicts on the claims"),
     ("scenario", "Scenario and parameters"),
@@ -970,6 +1042,7 @@ def render(store: Any) -> tuple[str, list[Verdict]]:
         "policies": section_policies(ctx),
         "envelopes": section_envelopes(ctx),
         "sensitivity": section_sensitivity(ctx),
+        "flips": section_flips(ctx),
         "discovery": section_discovery(ctx),
         "verdicts": section_verdicts(ctx, verdicts),
         "scenario": section_scenario(ctx),
