@@ -141,7 +141,9 @@ def test_a_huge_file_is_refused_by_its_size(app, toy_text, started):
 def test_a_policy_may_not_lift_a_limit(app, toy, started):
     """A named policy is a run of the baseline comparison: it is checked too."""
     for side in ("width", "height"):
-        toy["levers"].append({"path": f"population.{side}", "low": 10, "high": 4000})
+        toy["levers"].append(
+            {"path": f"population.{side}", "low": 10, "high": 4000, "integer": True}
+        )
     toy["policies"]["wide"] = {
         "description": "x",
         "levers": {"population.width": 4000, "population.height": 100},
@@ -151,7 +153,9 @@ def test_a_policy_may_not_lift_a_limit(app, toy, started):
 
 
 def test_a_sampled_range_may_not_lift_a_limit(app, toy, started):
-    toy["uncertainties"].append({"path": "population.ticks_per_month", "low": 5, "high": 900})
+    toy["uncertainties"].append(
+        {"path": "population.ticks_per_month", "low": 5, "high": 900, "dist": "integer"}
+    )
     at = _upload(app, "sampled.yaml", _dump(toy))
     _refused(at, started, "uncertainties (population.ticks_per_month x meta.months)", "32,400")
 

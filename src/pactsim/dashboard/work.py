@@ -28,12 +28,13 @@ def model_function(model: str) -> Callable[..., Any]:
 
 
 def lab_scenario(sc: Scenario, base: str | None, overrides: dict[str, Any]) -> Scenario:
-    """The scenario as the lab edits it: base policy and overrides applied, named policies and
-    calibration dropped so that an ensemble runs it as written."""
+    """The scenario as the lab edits it: base policy and overrides applied, named policies,
+    calibration and the claims and report settings that name policies dropped, so that an
+    ensemble runs it as written."""
     edited = sc.with_policy(base) if base else sc
     if overrides:
         edited = edited.with_overrides(overrides)
-    return edited.with_overrides({"policies": {}, "calibration": None})
+    return edited.with_overrides({"policies": {}, "calibration": None, "claims": [], "report": {}})
 
 
 def single_runs(
