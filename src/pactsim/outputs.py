@@ -8,11 +8,10 @@ design search read names, units and directions from here instead of re-deriving 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 Kind = Literal["series", "summary"]
@@ -33,6 +32,7 @@ class Output:
     description: what it measures.
     of, reduce, level, month: for summaries, the series and the reduction that gives them.
     dtype: ``"float"`` for every model value; ``"int"`` for counters such as the month.
+    headline: one of the few series shown first (plots, envelopes, the dashboard).
     """
 
     name: str
@@ -45,6 +45,7 @@ class Output:
     level: float | None = None
     month: int | None = None
     dtype: Literal["float", "int", "str"] = "float"
+    headline: bool = False
 
 
 def reduce_series(s: pd.Series, out: Output) -> float:
@@ -77,7 +78,7 @@ class Outputs:
                 raise ValueError(f"output {o.name!r} is declared twice")
             self._by_name[o.name] = o
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Output]:
         return iter(self._by_name.values())
 
     def __contains__(self, name: object) -> bool:
@@ -99,6 +100,14 @@ class Outputs:
     @property
     def summary(self) -> list[Output]:
         return [o for o in self if o.kind == "summary"]
+
+    def headline(self) -> list[str]:
+        """The series shown first, in declaration order."""
+        return [o.name for o in self.series if o.headline]
+
+    def reached(self) -> list[str]:
+        """The 0/1 summaries of a success level reached by the assessment month."""
+        return [o.name for o in self.summary if o.reduce == "reached"]
 
     def names(self, kind: Kind | None = None) -> list[str]:
         return [o.name for o in self if kind is None or o.kind == kind]
@@ -128,13 +137,3 @@ class Outputs:
             for o in self
         ]
         return pd.DataFrame(rows, columns=["name", "kind", "unit", "direction", "description"])
-
-
-def any_of(values: Iterable[float]) -> float:
-    """1.0 when any value is positive (for 0/1 summaries combined over several series)."""
-    return float(any(v > 0 for v in values))
-
-
-def min_of(values: Iterable[float]) -> float:
-    vals = list(values)
-    return float(np.min(vals)) if vals else 0.0

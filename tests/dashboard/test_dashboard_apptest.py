@@ -116,3 +116,69 @@ def test_explore_without_stores_says_how_to_make_one(app):
     app.sidebar.radio(key="view").set_value("Stored ensembles").run()
     _no_exception(app)
     assert any("pactsim ensemble" in i.value for i in app.info)
+
+
+def flaky(scenario, policy=None, seed=0, months=None, overrides=None):
+    """The trivial model, failing every ``upfront`` run and the ``milestone`` runs of odd
+    seeds, with two different errors."""
+    from pactsim.experiments.trivial import run
+
+    if policy == "upfront":
+        raise ValueError("no budget for upfront")
+    if policy == "milestone" and seed % 2 == 1:
+        raise RuntimeError("milestone diverged")
+    return run(scenario, policy, seed, months, overrides)
+
+
+def test_stored_ensemble_says_how_many_runs_failed_and_why(monkeypatch, tmp_path):
+    from pactsim.experiments import ensemble, open_store
+
+    ensemble(
+        "toy-3-factions",
+        samples=8,
+        seed=3,
+        workers=1,
+        model=f"{__name__}:flaky",
+        store=tmp_path / "flaky.duckdb",
+    )
+    every = open_store(tmp_path / "flaky.duckdb").runs(status=None)
+    upfront = int((every["policy"] == "upfront").sum())
+    diverged = int(((every["policy"] == "milestone") & (every["seed"] % 2 == 1)).sum())
+    assert upfront == 8 and diverged > 0  # the rule applied to each run's inputs
+    monkeypatch.setenv("PACTSIM_STORES", str(tmp_path))
+    at = AppTest.from_file(str(APP_FILE), default_timeout=120).run()
+    at.sidebar.radio(key="view").set_value("Stored ensembles").run()
+    _no_exception(at)
+    warning = next(w.value for w in at.warning if "stored runs failed" in w.value)
+    assert f"{upfront + diverged} of {len(every)} stored runs failed, with 2 distinct errors" in (
+        warning
+    )
+    failures = next(d.value for d in at.dataframe if "error" in d.value.columns)
+    got = dict(zip(failures["error"], failures["runs"], strict=True))
+    assert got == {
+        "ValueError: no budget for upfront": upfront,
+        "RuntimeError: milestone diverged": diverged,
+    }
+    assert set(failures["policy"]) == {"upfront", "milestone"}
+    # the comparison counts only the runs that succeeded
+    table = next(d.value for d in at.dataframe if "estimate" in d.value.columns)
+    n = dict(zip(table["policy"], table["n"], strict=False))
+    assert (n["none"], n["milestone"], n.get("upfront", 0)) == (8, 8 - diverged, 0)
+
+
+@pytest.mark.parametrize(
+    ("address", "warned"), [(None, True), ("0.0.0.0", True), ("127.0.0.1", False)]
+)
+def test_the_page_warns_when_served_beyond_this_machine(monkeypatch, tmp_path, address, warned):
+    from streamlit import config
+
+    monkeypatch.setenv("PACTSIM_STORES", str(tmp_path))
+    before = config.get_option("server.address")
+    config.set_option("server.address", address)
+    try:
+        at = AppTest.from_file(str(APP_FILE), default_timeout=120).run()
+    finally:
+        config.set_option("server.address", before)
+    _no_exception(at)
+    shown = [w.value for w in at.warning if "without authentication" in w.value]
+    assert len(shown) == (1 if warned else 0), shown

@@ -6,6 +6,7 @@ import itertools
 import math
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -241,3 +242,155 @@ def test_dashboard_command_defaults_and_errors(monkeypatch, tmp_path):
     afile.write_text("x")
     res = runner.invoke(app, ["dashboard", "--stores", str(afile)])
     assert isinstance(res.exception, InputError) and "not a folder" in str(res.exception)
+
+
+# ------------------------------------------------------------------------------------ limits
+def test_bundled_scenarios_are_well_within_the_limits():
+    """Each bundled scenario passes, and would pass with every cost driver several times
+    larger (the limits leave room)."""
+    from pactsim.dashboard import limits
+
+    for name in pactsim.scenario.bundled_names():
+        sc = pactsim.load(name)
+        limits.check_scenario(sc)
+        limits.check_run([sc], limits.MAX_MONTHS)
+        p = sc.population
+        assert p.width * p.height * 10 <= limits.MAX_GRID_CELLS, name
+        assert p.ticks_per_month * sc.meta.months * 5 <= limits.MAX_TICKS, name
+        assert p.width * p.height * p.ticks_per_month * limits.MAX_MONTHS * 5 <= (
+            limits.MAX_CELL_TICKS
+        ), name
+        assert len(sc.actors) * 5 <= limits.MAX_ACTORS, name
+        assert len(sc.issues) * 4 <= limits.MAX_ISSUES, name
+        assert sc.meta.months * 4 <= limits.MAX_MONTHS, name
+        assert len(sc.policies) * 4 <= limits.MAX_POLICIES, name
+        assert len(sc.source_text.encode()) * 20 <= settings.DEFAULT_MAX_UPLOAD_MB * 2**20, name
+
+
+def _toy_with(toy_text, **population):
+    import yaml
+
+    doc = yaml.safe_load(toy_text)
+    doc["population"].update(population)
+    return pactsim.scenario.from_text(yaml.safe_dump(doc), "toy.yaml")
+
+
+@pytest.mark.parametrize(
+    ("population", "months", "field", "value", "limit"),
+    [
+        (
+            {"width": 600, "height": 500},
+            36,
+            "population.width x population.height",
+            "300,000",
+            "250,000",
+        ),
+        ({"ticks_per_month": 200}, 36, "population.ticks_per_month x Months", "7,200", "6,000"),
+        ({}, 241, "Months", "241", "240"),
+        ({"vision": 26, "width": 60, "height": 60}, 36, "population.vision", "26", "25"),
+        (
+            {"width": 500, "height": 500, "ticks_per_month": 50},
+            36,
+            "grid cells x ticks",
+            "450,000,000",
+            "300,000,000",
+        ),
+    ],
+)
+def test_each_limit_names_its_field_value_and_limit(
+    toy_text, population, months, field, value, limit
+):
+    from pactsim.dashboard import limits
+
+    sc = _toy_with(toy_text, **population)
+    with pytest.raises(ScenarioError) as err:
+        limits.check_run([sc], months)
+    text = str(err.value)
+    assert f"toy.yaml: {field}: {value} " in text, text
+    assert f"at most {limit} " in text, text
+    assert len(err.value.problems) == 1, text
+
+
+def test_collection_sizes_are_read_without_building_the_document():
+    from pactsim.dashboard import limits
+
+    text = (
+        "actors: [{id: a}, {id: b}, {id: c}]\n"
+        "? [a complex, {key: 1}]\n: [1, 2]\n"
+        "factions: {quota: 3, members: [{id: x, w: [1, 2]}, {id: y}]}\n"
+        "policies: {none: {}, some: {levers: {a: 1}}}\n"
+        "issues:\n  - id: i\n    name: [nested, list]\n"
+        "meta: {actors: [1, 2, 3, 4, 5, 6]}\n"
+    )
+    assert limits.collection_sizes(text) == {
+        "actors": 3,
+        "factions.members": 2,
+        "policies": 2,
+        "issues": 1,
+    }
+    assert limits.collection_sizes("key: [unclosed") == {}
+
+
+# -------------------------------------------------------------------------------------- text
+def test_md_shows_text_as_written_and_loads_nothing():
+    from markdown_it import MarkdownIt
+
+    from pactsim.dashboard.text import md, md_frame
+
+    parser = MarkdownIt("commonmark", {"html": True})
+    for raw in (
+        "![x](http://example.invalid/a.png)",
+        '<img src="http://example.invalid/b.png">',
+        "[a][r]\n\n[r]: http://example.invalid/c.png",
+        "<http://example.invalid/d>",
+        "a \\ b & c; &lt; $x^2$",
+    ):
+        html = parser.render(md(raw))
+        assert "<img" not in html and "<a " not in html, html
+        # what is shown is exactly the text (as HTML-escaped text in a paragraph)
+        import html as htmlmod
+
+        assert htmlmod.unescape(html.replace("<p>", "").replace("</p>", "")).strip() == raw.replace(
+            "\n\n", "\n"
+        ), html
+    # identifiers and numbers are unchanged
+    assert md("cost_total 1,234.5 -0.375 -") == "cost_total 1,234.5 -0.375 -"
+    frame = md_frame(
+        pd.DataFrame({"n": [1.5], "t": ["![i](u)"]}, index=pd.Index(["<b>"], name="outcome"))
+    )
+    assert frame.loc["\\<b\\>", "t"] == "!\\[i\\](u)" and frame["n"].iloc[0] == 1.5
+
+
+# ------------------------------------------------------------------------- served address
+@pytest.mark.parametrize(
+    ("address", "warned"),
+    [
+        (None, True),
+        ("", True),
+        ("0.0.0.0", True),
+        ("192.168.1.5", True),
+        ("::", True),
+        ("example.org", True),
+        ("127.0.0.1", False),
+        ("127.0.0.2", False),
+        ("localhost", False),
+        ("::1", False),
+        ("[::1]", False),
+    ],
+)
+def test_the_page_warns_when_other_machines_can_reach_it(address, warned):
+    from pactsim.dashboard.ui import exposure_warning
+
+    text = exposure_warning(address)
+    assert (text is not None) == warned
+    if warned:
+        assert "without authentication" in text and "--server.address 127.0.0.1" in text
+
+
+def test_the_documented_streamlit_route_binds_loopback():
+    """Every ``streamlit run`` command line in docs/dashboard.md gives a loopback address."""
+    doc = (APP_FILE.parents[3] / "docs" / "dashboard.md").read_text()
+    lines = [ln for ln in doc.splitlines() if "streamlit run" in ln and ln.startswith("python")]
+    assert lines, "the docs give no streamlit run command"
+    for line in lines:
+        assert "--server.address 127.0.0.1" in line, line

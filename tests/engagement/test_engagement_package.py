@@ -90,7 +90,9 @@ def test_income_is_each_paid_money_instruments_share_and_non_money_gives_none() 
     pkg = Package(w)
     step(pkg, w, 1, 10.0)
     assert w.income == pytest.approx(0.25 * 600 + 0.5 * 150)
-    recognition = w.sc.package.instruments[0].model_copy(update={"money": False})
+    recognition = w.sc.package.instruments[0].model_copy(
+        update={"money": False, "leadership_share": None}
+    )
     assert leadership_share(w.sc.package, recognition) == 0.0
 
 

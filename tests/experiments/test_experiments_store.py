@@ -30,7 +30,15 @@ def test_sampled_values_and_seeds_reach_the_model_and_the_store(tmp_path):
     prov = st.provenance()
     assert prov["policies"] == ["none", "milestone", "upfront"]
     assert prov["problem"]["names"] == st.parameter_names()
-    assert st.counts() == {"expected": 20 * 3 * 2, "stored": 120, "failed": 0}
+    assert st.counts() == {
+        "expected": 20 * 3 * 2,
+        "stored": 120,
+        "failed": 0,
+        "ok": 120,
+        "missing": 0,
+        "worlds": 20,
+        "worlds_failed": 0,
+    }
     runs = st.runs()
     exp = st.experiments().set_index("experiment_id")
     names = st.parameter_names()

@@ -13,11 +13,11 @@ from pactsim.report.series import strength_columns, strength_series
 from pactsim.scenario import load
 
 
-def test_strength_series_uses_the_extremists_name_when_the_format_has_one():
+def test_strength_series_uses_the_extremists_name():
     assert strength_series(SimpleNamespace(extremists=SimpleNamespace(name="rebels"))) == (
         "rebels_strength"
     )
-    assert strength_series(load("toy-3-factions")) == "extremists_strength"
+    assert strength_series(load("toy-3-factions")) == "insurgents_strength"
     cols = ["month", "rebels_strength", "cost_cumulative"]
     named = SimpleNamespace(extremists=SimpleNamespace(name="rebels"))
     assert strength_columns(cols, named) == ["rebels_strength"]

@@ -100,25 +100,25 @@ def test_an_explicit_zero_kappa_is_a_choice_not_a_warning(toy_text: str) -> None
 
 
 def test_an_outcome_no_run_produces_is_named(toy_text: str) -> None:
-    text = _edit(toy_text, "{name: cost_total,", "{name: cost_totl,")
+    text = _edit(toy_text, "{name: attacks_home_total,", "{name: attacks_home_totl,")
     (warning,) = scenario_warnings(from_text(text, "typo.yaml"))
-    assert warning.path == "outcomes[2:cost_totl].name"
-    assert "'cost_totl' is not an outcome the model produces" in warning.message
-    assert "did you mean 'cost_total'?" in warning.message
-    text = _edit(toy_text, "{name: cost_total,", "{name: happiness,")
+    assert warning.path == "outcomes[3:attacks_home_totl].name"
+    assert "'attacks_home_totl' is not an outcome the model produces" in warning.message
+    assert "did you mean 'attacks_home_total'?" in warning.message
+    text = _edit(toy_text, "{name: attacks_home_total,", "{name: happiness,")
     (warning,) = scenario_warnings(from_text(text, "odd.yaml"))
     assert "it produces: " in warning.message and "reform_opening_36m" in warning.message
 
 
 def test_an_outcome_for_a_neighbour_that_does_not_exist_is_named(toy_text: str) -> None:
-    text = _edit(toy_text, "{name: cost_total,", "{name: tension_peak_elsewhere,")
+    text = _edit(toy_text, "{name: attacks_home_total,", "{name: tension_peak_elsewhere,")
     (warning,) = scenario_warnings(from_text(text, "x.yaml"))
     assert "tension_peak_elsewhere" in warning.message
 
 
 def test_validate_prints_warnings_and_exits_0(tmp_path: Path, toy_text: str) -> None:
     text = _edit(toy_text, "kappa: {opening: 0.002}, ", "")
-    text = _edit(text, "{name: cost_total,", "{name: cost_totl,")
+    text = _edit(text, "{name: attacks_home_total,", "{name: attacks_home_totl,")
     path = tmp_path / "warn.yaml"
     path.write_text(text)
     result = runner.invoke(app, ["validate", str(path)])
@@ -126,7 +126,9 @@ def test_validate_prints_warnings_and_exits_0(tmp_path: Path, toy_text: str) -> 
     lines = [line for line in result.output.splitlines() if line.startswith("warning: ")]
     assert len(lines) == 2
     assert lines[0].startswith(f"warning: {path}: factions.members[1:pragmatists].kappa: no kappa")
-    assert lines[1].startswith(f"warning: {path}: outcomes[2:cost_totl].name: 'cost_totl'")
+    assert lines[1].startswith(
+        f"warning: {path}: outcomes[3:attacks_home_totl].name: 'attacks_home_totl'"
+    )
     assert "valid" in result.stdout
     as_json = runner.invoke(app, ["validate", str(path), "--json"])
     assert as_json.exit_code == 0
@@ -134,7 +136,7 @@ def test_validate_prints_warnings_and_exits_0(tmp_path: Path, toy_text: str) -> 
     assert doc["valid"] is True
     assert [w["path"] for w in doc["warnings"]] == [
         "factions.members[1:pragmatists].kappa",
-        "outcomes[2:cost_totl].name",
+        "outcomes[3:attacks_home_totl].name",
     ]
 
 

@@ -51,11 +51,33 @@ def _outcome(st: Any, policy: str | None, outcome: str, need_all: bool) -> np.nd
     y = st.outcomes_matrix(policy, outcome)
     missing = int(np.isnan(y).sum())
     if missing and need_all:
+        failed = _failed_worlds(st, policy, np.flatnonzero(np.isnan(y)))
+        why = []
+        if failed:
+            why.append(
+                f"in {failed} every run failed (their errors: pactsim compare {st.path}); a "
+                "resume does not change that: narrow the ranges that make them fail"
+            )
+        if missing - failed:
+            why.append(
+                f"{missing - failed} are not run yet: finish the ensemble (run it again with "
+                "--resume)"
+            )
         raise InputError(
-            f"{st.path}: {missing} of {y.size} worlds have no finished run for policy {policy!r}; "
-            "finish the ensemble (run it again with --resume) before this analysis"
+            f"{st.path}: {missing} of {y.size} worlds have no finished run for policy "
+            f"{policy!r}, and this analysis needs every world: " + "; ".join(why)
         )
     return y
+
+
+def _failed_worlds(st: Any, policy: str | None, worlds: np.ndarray) -> int:
+    """How many of ``worlds`` have a stored (failed) run under ``policy``."""
+    if not len(worlds):
+        return 0
+    runs = st.runs(status=None)
+    sel = runs["policy"].isna() if policy is None else runs["policy"] == policy
+    stored = set(runs.loc[sel, "world"].astype(int))
+    return sum(int(w) in stored for w in worlds)
 
 
 def _morris_unit_design(prov: dict[str, Any], stored: np.ndarray) -> np.ndarray | None:

@@ -10,7 +10,14 @@ from typing import Any
 
 import typer
 
-from pactsim.cli.common import JsonOption, SetOption, console, print_json
+from pactsim.cli.common import (
+    JsonOption,
+    SetOption,
+    console,
+    err_console,
+    print_json,
+    styled,
+)
 
 
 def _fmt(kind: str, est: float, lo: float, hi: float) -> str:
@@ -25,6 +32,14 @@ def _fmt(kind: str, est: float, lo: float, hi: float) -> str:
     if math.isnan(lo):
         return f"{est:.4g}"
     return f"{est:.4g} ({lo:.4g}-{hi:.4g})"
+
+
+RUNS_FAILED = 3  # exit code of an ensemble that ran but in which some runs failed
+
+
+def _failure_records(fails: Any) -> list[dict[str, Any]]:
+    cols = ["error", "runs", "worlds", "policies"]
+    return [{k: r[k] for k in cols} for r in fails.to_dict(orient="records")]
 
 
 def register(app: typer.Typer) -> None:
@@ -139,6 +154,7 @@ def register(app: typer.Typer) -> None:
         seconds = time.perf_counter() - t0
         counts = result.counts()
         prov = result.provenance()
+        fails = result.failures()
         doc = {
             "store": str(target),
             "scenario": prov["scenario_name"],
@@ -154,7 +170,10 @@ def register(app: typer.Typer) -> None:
             "seconds": round(seconds, 3),
         }
         if as_json:
+            doc["failures"] = _failure_records(fails)
             print_json(doc)
+            if counts["failed"]:
+                raise typer.Exit(RUNS_FAILED)
             return
         from rich.table import Table
 
@@ -162,13 +181,21 @@ def register(app: typer.Typer) -> None:
         for key, value in doc.items():
             table.add_row(key.replace("_", " "), str(value))
         console.print(table)
-        if counts["failed"]:
-            console.print(
-                f"{counts['failed']} runs failed; their errors are in the "
-                "runs table (status = 'error').",
-                style="yellow",
-            )
         console.print(f"Next: pactsim compare {target}")
+        if counts["failed"]:
+            from pactsim.experiments.compare import causes
+
+            err_console.print(
+                styled(("warning:", "bold yellow")),
+                f"{counts['failed']} of {counts['stored']} runs failed "
+                f"(in {counts['worlds_failed']} of {counts['worlds']} worlds); they are stored "
+                f"with their errors, and compare and report count them as failed and give "
+                f"every figure over the {counts['ok']} runs that finished. {causes(result)} "
+                f"Exit code {RUNS_FAILED}: the ensemble ran, but not every run finished.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(RUNS_FAILED)
 
     @app.command()
     def compare(
@@ -184,11 +211,13 @@ def register(app: typer.Typer) -> None:
         """Per policy, each outcome's probability or mean with a 95% interval."""
         from pactsim.experiments import open_store
         from pactsim.experiments.compare import compare as compare_table
+        from pactsim.experiments.compare import failure_note
         from pactsim.experiments.compare import plot as plot_store
 
         st = open_store(store)
         table = compare_table(st, outcome or None)
         counts = st.counts()
+        note = failure_note(st)
         if plot is not None:
             plot_store(st, table, plot)
         if as_json:
@@ -197,6 +226,9 @@ def register(app: typer.Typer) -> None:
                     "store": str(store),
                     "scenario": st.provenance()["scenario_name"],
                     "runs": counts,
+                    "over": "the runs that finished (status 'ok')",
+                    "failures": _failure_records(st.failures()),
+                    "note": note,
                     "rows": table.to_dict(orient="records"),
                     "plot": str(plot) if plot is not None else None,
                 }
@@ -206,10 +238,12 @@ def register(app: typer.Typer) -> None:
 
         pols = st.policies()
         names = ["(as written)" if p is None else p for p in pols]
-        rt = Table(
-            title=f"{st.provenance()['scenario_name']}: {counts['stored']} of "
-            f"{counts['expected']} runs (95% intervals)"
-        )
+        over = f"{counts['ok']} finished runs of {counts['expected']}"
+        if counts["failed"]:
+            over += f", {counts['failed']} failed"
+        if counts["missing"]:
+            over += f", {counts['missing']} not run yet"
+        rt = Table(title=f"{st.provenance()['scenario_name']}: {over} (95% intervals)")
         rt.add_column("outcome", no_wrap=True)
         rt.add_column("better", style="dim")
         for n in names:
@@ -226,6 +260,10 @@ def register(app: typer.Typer) -> None:
             )
             rt.add_row(name, direction, *cells)
         console.print(rt)
+        if note:
+            console.print(
+                styled(("warning:", "bold yellow")), note, highlight=False, soft_wrap=True
+            )
         if plot is not None:
             console.print(f"plot written to {plot}")
 

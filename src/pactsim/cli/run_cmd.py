@@ -26,23 +26,6 @@ MAX_SEED = 2**63 - 1
 #: Replications of ``check-calibration``: enough for any interval, few enough to finish.
 MAX_REPLICATIONS = 1000
 
-HEADLINE = [
-    "reform_{issue}_36m",
-    "reform_{issue}_final",
-    "reached_{issue}_36m",
-    "milestones_share",
-    "cost_total",
-    "attacks_home_total",
-    "attacks_abroad_total",
-    "deaths_home_total",
-    "iskp_peak",
-    "semi_conventional_months",
-    "spoilers_final",
-    "legitimacy_final",
-    "tension_peak_{neighbour}",
-    "reaction_months_{neighbour}",
-]
-
 
 def register(app: typer.Typer) -> None:
     """Add ``run`` and ``check-calibration`` to the app."""
@@ -128,15 +111,12 @@ class _null:
 
 
 def _rows(sc: Any, summary: dict[str, float]) -> list[str]:
-    keys: list[str] = []
-    for pattern in HEADLINE:
-        if "{issue}" in pattern:
-            keys += [pattern.format(issue=i.id) for i in sc.issues if i.reform]
-        elif "{neighbour}" in pattern:
-            keys += [pattern.format(neighbour=n.actor) for n in sc.region.neighbours]
-        else:
-            keys.append(pattern)
-    return [k for k in keys if k in summary]
+    """The declared summaries that have a direction (the outcomes), in declaration order."""
+    from pactsim.engagement import declared_outputs
+
+    return [
+        o.name for o in declared_outputs(sc).summary if o.direction != "info" and o.name in summary
+    ]
 
 
 def _table(sc: Any, results: list[Any]) -> None:

@@ -1,113 +1,107 @@
-"""Calls into the run and ensemble API, cached per session so a rerun of the page is free."""
+"""Runs from the page: started as jobs (:mod:`pactsim.dashboard.jobs`) with a progress bar and a
+Cancel button, stopped when the page reruns or the visitor leaves; seeded runs are kept in a
+small cache shared by the server's sessions, so asking again for a run already made is free."""
 
 from __future__ import annotations
 
-import json
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from pactsim.dashboard.tables import LAB
-from pactsim.scenario import Scenario
+from pactsim.dashboard import jobs
+from pactsim.dashboard.work import lab_scenario, model_function
+
+__all__ = ["ResultCache", "envelopes", "lab_scenario", "model_function", "result_cache", "run_job"]
+
+CACHED_RUNS = 256
 
 
-def model_function(model: str) -> Callable[..., Any]:
-    """The run function named ``module:function`` (the engagement loop by default)."""
-    from pactsim.experiments.worker import resolve_model
+class ResultCache:
+    """A bounded, thread-safe map (least recently used entries go first)."""
 
-    return resolve_model(model)  # type: ignore[no-any-return]
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
 
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def run_once(
-    model: str,
-    scenario_hash: str,
-    _sc: Scenario,
-    policy: str | None,
-    seed: int,
-    months: int,
-    overrides_json: str,
-) -> Any:
-    """``run(scenario, policy, seed, months, overrides)``, cached on the scenario's hash."""
-    overrides = json.loads(overrides_json) or None
-    return model_function(model)(_sc, policy, seed=seed, months=months, overrides=overrides)
-
-
-def lab_scenario(sc: Scenario, base: str | None, overrides: dict[str, Any]) -> Scenario:
-    """The scenario as the lab edits it: base policy and overrides applied, named policies and
-    calibration dropped so that an ensemble runs it as written."""
-    edited = sc.with_policy(base) if base else sc
-    if overrides:
-        edited = edited.with_overrides(overrides)
-    return edited.with_overrides({"policies": {}, "calibration": None})
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
-def ensemble_frames(
-    model: str,
-    jobs: list[tuple[Scenario, list[str] | None]],
-    *,
-    samples: int,
-    seed: int,
-    months: int,
-    workers: int,
-    progress: Callable[[int, int], None],
-    report: Callable[..., Any] | None = None,
-) -> dict[str, Any]:
-    """Run each (scenario, policies) ensemble with the same design and seed (so every policy
-    meets the same sampled worlds) and return the runs, the comparison with intervals and the
-    monthly series, with the lab's scenario labelled ``lab``; with ``report`` (the HTML
-    report's builder) also the report of the first ensemble as HTML bytes."""
-    from pactsim.dashboard.report_link import render_store
-    from pactsim.experiments import ensemble
-    from pactsim.experiments.compare import compare
+@st.cache_resource(show_spinner=False)
+def result_cache() -> ResultCache:
+    """The server's cache of seeded runs, keyed on model, scenario hash and run inputs."""
+    return ResultCache(CACHED_RUNS)
 
-    totals = [samples * max(1, len(p or [None])) for _, p in jobs]
-    grand = sum(totals)
-    runs, tables_, series = [], [], []
-    offset = 0
-    html: bytes | None = None
-    note = "HTML report: not available in this version of pactsim."
-    with tempfile.TemporaryDirectory(prefix="pactsim-dashboard-") as tmp:
-        for i, ((sc, pols), total) in enumerate(zip(jobs, totals, strict=True)):
 
-            def tick(done: int, _total: int, offset: int = offset) -> None:
-                progress(offset + done, grand)
+def _flag(key: str, what: str) -> str:
+    return f"{key}-job-{what}"
 
-            store = ensemble(
-                sc,
-                pols,
-                samples=samples,
-                seed=seed,
-                months=months,
-                workers=workers,
-                store=Path(tmp) / f"e{i}.duckdb",
-                model=model,
-                progress=tick,
-                command="pactsim dashboard (policy lab)",
-            )
-            r, t, s = store.runs(), compare(store), store.series()
-            for frame in (r, t, s):
-                frame["policy"] = frame["policy"].fillna(LAB).astype(str)
-            runs.append(r)
-            tables_.append(t)
-            series.append(s)
-            offset += total
-            if i == 0 and report is not None:
-                try:
-                    html = render_store(report, store.path)
-                except Exception as exc:  # the report is optional: say why it is missing
-                    note = f"HTML report could not be built: {exc}"
-    return {
-        "runs": pd.concat(runs, ignore_index=True),
-        "compare": pd.concat(tables_, ignore_index=True),
-        "series": pd.concat(series, ignore_index=True),
-        "report": html,
-        "report_note": note,
-    }
+
+def _cancelled(key: str) -> None:
+    st.session_state[_flag(key, "cancelled")] = True
+
+
+def stopped_note(key: str) -> str | None:
+    """Why the page's last job under ``key`` did not finish, once (None if it did)."""
+    cancelled = st.session_state.pop(_flag(key, "cancelled"), False)
+    interrupted = st.session_state.pop(_flag(key, "running"), False)
+    if cancelled:
+        return "Run cancelled: the simulation was stopped. Press Run to start it again."
+    if interrupted:
+        return (
+            "The run in progress was stopped because the page changed before it finished. "
+            "Press Run to start it again."
+        )
+    return None
+
+
+def run_job(task: str, payload: dict[str, Any], *, key: str, text: str) -> Any:
+    """Run ``task`` as a job while the page shows its progress and a Cancel button; return its
+    result (JobFailed when it failed). Pressing Cancel, changing a control or leaving the page
+    stops the script, and with it the job."""
+    slot = st.empty()
+    with slot.container():
+        bar = st.progress(0.0, text=text)
+        st.button("Cancel", key=f"{key}-cancel", on_click=_cancelled, args=(key,))
+
+    def tick(progress: jobs.Progress | None, seconds: float) -> None:
+        label = progress.text if progress is not None else text
+        bar.progress(
+            progress.fraction if progress is not None else 0.0,
+            text=f"{label} - {seconds:,.0f} s",
+        )
+
+    try:
+        job = jobs.start(task, payload)
+        st.session_state[_flag(key, "running")] = True
+        result = jobs.wait(job, tick)
+    except Exception:  # the job failed: the page says why, not that it was stopped
+        _finished(key, slot)
+        raise
+    _finished(key, slot)
+    return result
+
+
+def _finished(key: str, slot: Any) -> None:
+    # not reached on a rerun or stop request (BaseExceptions): the flag tells the next run
+    st.session_state.pop(_flag(key, "running"), None)
+    slot.empty()
 
 
 def envelopes(series: pd.DataFrame, column: str) -> pd.DataFrame:

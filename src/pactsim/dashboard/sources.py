@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pactsim.dashboard import limits
 from pactsim.errors import InputError
 from pactsim.scenario import Scenario, ScenarioError, bundled_names, from_text, load
 
@@ -42,13 +43,15 @@ def _safe_name(name: str) -> str:
 
 
 def parse_upload(name: str, data: bytes, max_bytes: int) -> Scenario:
-    """Validate an uploaded scenario file; every problem is a ScenarioError naming the file."""
+    """Validate an uploaded scenario file and check it against the page's limits
+    (:mod:`pactsim.dashboard.limits`); every problem is a ScenarioError naming the file."""
     origin = _safe_name(name)
     if len(data) > max_bytes:
         raise ScenarioError.single(
             origin,
             "",
-            f"file is {len(data) / 1e6:.2f} MB; uploads are limited to {max_bytes / 1e6:.2f} MB",
+            f"file is {_size(len(data))}; uploads are limited to {_size(max_bytes)} "
+            "(pactsim dashboard --max-upload-mb)",
         )
     try:
         text = data.decode("utf-8")
@@ -56,7 +59,14 @@ def parse_upload(name: str, data: bytes, max_bytes: int) -> Scenario:
         raise ScenarioError.single(
             origin, "", f"not a UTF-8 text file (byte {exc.start}); expected a YAML scenario"
         ) from None
-    return from_text(text, origin)
+    limits.precheck_text(text, origin)
+    sc = from_text(text, origin)
+    limits.check_scenario(sc)
+    return sc
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.2f} MB" if n >= 2**20 else f"{n / 2**10:.1f} KB"
 
 
 def list_stores(folder: Path) -> list[str]:

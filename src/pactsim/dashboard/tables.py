@@ -222,8 +222,12 @@ def numeric_series(results: Mapping[str, Any]) -> list[str]:
     return cols or []
 
 
-def default_series(columns: list[str], limit: int = 4) -> list[str]:
-    """The series shown first: adopted reforms, extremist strength, cost, tension."""
-    preferred = [c for c in columns if c.startswith("reform_")][:2]
-    preferred += [c for c in ("iskp_strength", "cost_cumulative") if c in columns]
+def default_series(columns: list[str], limit: int = 4, sc: Any | None = None) -> list[str]:
+    """The series shown first: the scenario's declared headline series (adopted reforms,
+    the extremists' strength, cost) that the runs have, else the first columns."""
+    preferred: list[str] = []
+    if sc is not None:
+        from pactsim.engagement import declared_outputs
+
+        preferred = [c for c in declared_outputs(sc).headline() if c in columns]
     return (preferred or columns)[:limit]

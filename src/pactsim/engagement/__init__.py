@@ -6,8 +6,23 @@ keeps a small state, steps once a month and declares its outputs; :func:`declare
 collects them, and :func:`run` iterates over the schedule. docs/design.md gives the equations.
 """
 
-from pactsim.engagement.schedule import SCHEDULE, declared_outputs, month_label, run
+from pactsim.engagement.schedule import (
+    SCHEDULE,
+    declared_outputs,
+    month_label,
+    run,
+    stored_outputs,
+)
 from pactsim.engagement.world import Component, World
 from pactsim.runresult import RunResult
 
-__all__ = ["SCHEDULE", "Component", "RunResult", "World", "declared_outputs", "month_label", "run"]
+__all__ = [
+    "SCHEDULE",
+    "Component",
+    "RunResult",
+    "World",
+    "declared_outputs",
+    "month_label",
+    "run",
+    "stored_outputs",
+]

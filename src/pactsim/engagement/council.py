@@ -131,7 +131,14 @@ class Council(Component):
         for i in decided_issues(sc):
             name = sc.issue(i).name
             out += [
-                Output(f"reform_{i}", "0-100", "series", "maximize", f"Adopted {name}"),
+                Output(
+                    f"reform_{i}",
+                    "0-100",
+                    "series",
+                    "maximize",
+                    f"Adopted {name}",
+                    headline=sc.issue(i).reform,
+                ),
                 Output(
                     f"target_{i}",
                     "0-100",

@@ -42,6 +42,7 @@ class Extremists(Component):
                 "series",
                 "minimize",
                 "Strength of the extremist organisation",
+                headline=True,
             ),
             Output("attacks_home", "attacks", "series", "minimize", "Attacks at home this month"),
             Output("attacks_abroad", "attacks", "series", "minimize", "Attacks abroad this month"),

@@ -108,7 +108,14 @@ class Package(Component):
     def declare(cls, sc: Scenario) -> list[Output]:
         return [
             Output("disbursed", "USD million", "series", "info", "Money paid this month"),
-            Output("cost_cumulative", "USD million", "series", "minimize", "Money paid so far"),
+            Output(
+                "cost_cumulative",
+                "USD million",
+                "series",
+                "minimize",
+                "Money paid so far",
+                headline=True,
+            ),
             Output(
                 "contingent_value",
                 "USD million",

@@ -54,6 +54,19 @@ def declared_outputs(sc: Scenario) -> Outputs:
     return Outputs(outputs)
 
 
+def stored_outputs(scenario_text: str | None) -> Outputs | None:
+    """The declared outputs of the scenario an ensemble stored as text (None when absent or no
+    longer valid): what stores, reports and dashboards read names, units and directions from."""
+    if not scenario_text:
+        return None
+    from pactsim.scenario import from_text
+
+    try:
+        return declared_outputs(from_text(scenario_text, "<store>"))
+    except ScenarioError:
+        return None
+
+
 def apply_events(sc: Scenario, events: list[Any]) -> Scenario:
     """The scenario after the month's dated events: ``set`` values, then ``add`` amounts."""
     from pactsim.scenario.paths import get_path

@@ -1,10 +1,13 @@
 """Compare policies across an ensemble: each outcome's probability or mean, with a 95% interval.
 
 Every successful run counts as one draw of the plausible worlds (sampled world and
-replication together). A 0/1 outcome is reported as a probability with the Wilson score
-interval (Wilson 1927; Agresti & Coull 1998), any other as a mean with the Student-t interval.
-With an LHS design the runs are stratified, so these intervals are if anything conservative;
-Sobol and Morris designs are built for sensitivity indices, not for these probabilities.
+replication together). Probabilities and means are over the runs that finished: when runs
+failed, they are conditioned on a run finishing, and :func:`failure_note` says so with the
+causes, so that a conditioned sample is never shown as the whole. A 0/1 outcome is reported
+as a probability with the Wilson score interval (Wilson 1927; Agresti & Coull 1998), any
+other as a mean with the Student-t interval. With an LHS design the runs are stratified, so
+these intervals are if anything conservative; Sobol and Morris designs are built for
+sensitivity indices, not for these probabilities.
 """
 
 from __future__ import annotations
@@ -71,6 +74,16 @@ def compare(store: Store, outcomes: list[str] | None = None) -> pd.DataFrame:
             f"{store.path}: no outcome {', '.join(missing)} (have: {', '.join(stored)})"
         )
     runs = store.runs()
+    if runs.empty:
+        counts = store.counts()
+        if counts["stored"] == 0:
+            raise InputError(
+                f"{store.path}: no runs are stored yet; run the ensemble command again to run them"
+            )
+        raise InputError(
+            f"{store.path}: none of the {counts['stored']} stored runs finished, so there is "
+            f"nothing to compare. {causes(store)}"
+        )
     rows = []
     for name in outcomes:
         # an outcome is a probability when every run of every policy gives 0 or 1
@@ -102,6 +115,52 @@ def compare(store: Store, outcomes: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def causes(store: Store, limit: int = 3, width: int = 240) -> str:
+    """The failed runs' causes in one sentence: the most frequent ``limit`` kinds of error
+    (:meth:`Store.failures`), each with how many runs, worlds and which policies."""
+    fails = store.failures()
+    if fails.empty:
+        return ""
+    parts = []
+    for _, r in fails.head(limit).iterrows():
+        pols = ", ".join("(as written)" if p is None else str(p) for p in r["policies"])
+        text = str(r["error"])
+        text = text if len(text) <= width else text[: width - 3] + "..."
+        parts.append(
+            f"{r['runs']} run{'s' if r['runs'] != 1 else ''} in {r['worlds']} "
+            f"world{'s' if r['worlds'] != 1 else ''} ({pols}): {text}"
+        )
+    more = len(fails) - limit
+    tail = f"; and {more} other kind{'s' if more != 1 else ''} of error" if more > 0 else ""
+    return (
+        "Errors: "
+        + "; ".join(parts)
+        + tail
+        + " (every message is in the runs table, status = 'error')."
+    )
+
+
+def failure_note(store: Store) -> str | None:
+    """What a table of probabilities must say when runs failed or are missing, else None:
+    how many failed and why, and that every figure is over the runs that finished (conditioned
+    on a run finishing, not the whole sample); how many are not stored yet."""
+    c = store.counts()
+    notes = []
+    if c["failed"]:
+        notes.append(
+            f"{c['failed']} of {c['stored']} runs failed (in {c['worlds_failed']} of "
+            f"{c['worlds']} worlds); probabilities and means are over the {c['ok']} that "
+            "finished, so they are conditioned on a run finishing, not over every sampled "
+            f"world. {causes(store)}"
+        )
+    if c["missing"]:
+        notes.append(
+            f"{c['missing']} of {c['expected']} runs are not stored yet (the ensemble was "
+            "interrupted): run the ensemble command again to finish it."
+        )
+    return " ".join(notes) or None
+
+
 def main_series(store: Store, limit: int = 3) -> list[str]:
     """The series shown as envelopes: the reform, threat and cost lines when present, else the
     first numeric columns."""
@@ -115,9 +174,10 @@ def main_series(store: Store, limit: int = 3) -> list[str]:
         if c not in ("experiment_id", "replication", "month")
         and t in ("DOUBLE", "BIGINT", "INTEGER", "FLOAT")
     ]
-    preferred = [c for c in numeric if c.startswith("reform_")][:2] + [
-        c for c in ("iskp_strength", "cost_cumulative") if c in numeric
-    ]
+    from pactsim.engagement import stored_outputs
+
+    outputs = stored_outputs(store.provenance().get("scenario_text"))
+    preferred = [c for c in (outputs.headline() if outputs else []) if c in numeric]
     return (preferred or numeric)[:limit]
 
 

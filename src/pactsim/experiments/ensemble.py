@@ -18,10 +18,17 @@ from typing import Any
 
 import pandas as pd
 
-from pactsim.errors import InputError
+from pactsim.errors import InputError, PactsimError
 from pactsim.experiments.design import Design, make_design, parameters, run_seed
+from pactsim.experiments.guards import (
+    ClusterLostError,
+    check_dask_address,
+    check_size,
+    cluster_lost,
+    quiet_lost_connections,
+)
 from pactsim.experiments.runners import execute, open_runner
-from pactsim.experiments.store import FORMAT, Store, StoreWriter
+from pactsim.experiments.store import FORMAT, Store, StoreWriter, column_type
 from pactsim.experiments.worker import RunSpec, Task, TaskResult, model_name, resolve_model
 
 DEFAULT_MODEL = "pactsim.engagement:run"
@@ -144,6 +151,13 @@ def ensemble(
         raise InputError(f"--replications: must be at least 1 (got {replications})")
     if months is not None and months < 1:
         raise InputError(f"--months: must be at least 1 (got {months})")
+    if seed < 0:
+        raise InputError(
+            f"--seed: must be a whole number of 0 or more (got {seed}); it seeds the design "
+            "and, with the world and replication, every run"
+        )
+    if dask is not None:
+        check_dask_address(dask)
     name = model_name(model)
     try:
         resolve_model(name)
@@ -161,6 +175,7 @@ def ensemble(
     else:
         pols = list(sc.policies) or [None]
     params = parameters(sc, levers)
+    check_size(params, sampler, samples, sampler_options, len(pols), replications)
     design = make_design(params, sampler, samples, seed, sampler_options)
     # fail early, with the path named, on values a policy or the design cannot take
     for pol in pols:
@@ -214,7 +229,20 @@ def ensemble(
                     + "; ".join(reasons)
                     + ". Use another --store, or --force to discard it."
                 )
-            if reasons:
+            mistyped = writer.mistyped_columns()
+            if mistyped and not reasons and not force:
+                cols = ", ".join(
+                    f"{c} is {t}, declared {column_type(c.split('.', 1)[1])}"
+                    for c, t in mistyped.items()
+                )
+                raise InputError(
+                    f"{path}: this store was written by an earlier pactsim that took column "
+                    f"types from the first batch ({cols}): a value of another type written "
+                    "there later was converted (every fraction after a first batch of whole "
+                    "numbers was rounded), so its values cannot be trusted. Run the same "
+                    "command with --force to start this store over, or use another --store."
+                )
+            if reasons or mistyped:
                 writer.reset()
         if writer.existing is None:
             frame, categorical = _experiments_frame(design, pols)
@@ -243,8 +271,14 @@ def ensemble(
                 progress(finished, total)
 
         if specs:
-            with open_runner(workers, dask) as (executor, n_workers, _desc):
-                execute(executor, n_workers, make_task, specs, on_result, batch_seconds)
+            try:
+                runner = open_runner(workers, dask)
+                with quiet_lost_connections(dask), runner as (executor, n_workers, _desc):
+                    execute(executor, n_workers, make_task, specs, on_result, batch_seconds)
+            except PactsimError as exc:
+                if dask is not None and cluster_lost(exc):
+                    raise ClusterLostError(dask, finished, total, path, exc.__cause__) from None
+                raise
     return Store(path)
 
 

@@ -92,6 +92,7 @@ def _dask_runner(workers: int | None, address: str) -> Iterator[tuple[Executor, 
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         )
         target: Any = cluster
     else:

@@ -23,11 +23,23 @@ Tables (wide form, a column per parameter, outcome or series variable):
     (experiment_id, replication).
 ``series`` (experiment_id, replication, then the model's series columns: month, ...), one row
     per run and month, written in the same transaction as its ``runs`` row.
+
+Column types are declared by :func:`column_type`, never inferred from the first batch written:
+``month`` INTEGER, ``date`` VARCHAR, every other series and summary value DOUBLE. So a stored value
+is exactly what the model returned, whichever policy's batch happens to be written first.
+
+Failures of the file itself are reported as :class:`StoreError` naming the file and the cause: a
+full disk (the batch in hand is not stored, every batch before it is), a truncated or corrupt file,
+a lock held by another process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +52,38 @@ from pactsim.errors import InputError
 
 FORMAT = "pactsim-ensemble/1"
 RUN_COLUMNS = ("experiment_id", "replication", "seed", "status", "error", "seconds", "finished")
+SERIES_KEYS = ("experiment_id", "replication")
+_INTEGER_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+)
+
+
+def column_type(name: str) -> str:
+    """The SQL type of a stored series or summary column, declared by name: ``month`` is an
+    INTEGER, ``date`` VARCHAR, every other value DOUBLE (the model's outputs are floats).
+
+    The one place that decides a column's type, so a registry of declared outputs can later
+    answer here; a type inferred from a batch would round every later fractional value when the
+    first batch happened to hold whole numbers only."""
+    if name == "month":
+        return "INTEGER"
+    if name == "date":
+        return "VARCHAR"
+    return "DOUBLE"
+
+
+class StoreError(InputError):
+    """A results store that cannot be read or written: the message names the file and the cause
+    (full disk, truncated or corrupt file, lock held by another process)."""
 
 
 def q(name: str) -> str:
@@ -62,20 +106,91 @@ def _connect(path: str, read_only: bool) -> Any:
             raise InputError(f"{path}: cannot create its folder ({exc.strerror})") from None
     try:
         return duckdb.connect(str(p), read_only=read_only)
-    except duckdb.IOException as exc:
-        text = str(exc)
-        if "lock" in text.lower():
-            raise InputError(
+    except (duckdb.Error, OSError) as exc:
+        if re.search(r"\block\b", str(exc), re.IGNORECASE):  # not "block"
+            raise StoreError(
                 f"{path}: the results store is in use by another process (DuckDB allows one "
                 "writer); wait for it to finish or use another --store"
             ) from None
-        raise InputError(f"{path}: not a pactsim results store ({_first_line(text)})") from None
-    except duckdb.Error as exc:
-        raise InputError(f"{path}: not a pactsim results store ({_first_line(str(exc))})") from None
+        if not _is_duckdb_file(p) and not _no_space(exc):
+            raise InputError(
+                f"{path}: not a pactsim results store ({_first_line(str(exc))})"
+            ) from None
+        raise store_error(path, exc) from None
 
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "unreadable"
+
+
+def _is_duckdb_file(p: Path) -> bool:
+    """True when the file carries DuckDB's magic bytes (so a failure to open it is damage)."""
+    try:
+        with p.open("rb") as f:
+            return f.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
+def _no_space(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    text = str(exc).lower()
+    return os.strerror(errno.ENOSPC).lower() in text or "disk full" in text
+
+
+def store_error(
+    path: str, exc: BaseException, stored: int | None = None, checkpoint: bool = False
+) -> StoreError:
+    """A one-paragraph error for a failure of the file ``path`` itself, naming the cause;
+    ``stored`` runs are committed, ``checkpoint`` when it was the final checkpoint that failed."""
+    cause = _first_line(str(exc))
+    runs = f"the {stored} runs" if stored is not None else "the runs"
+    if _no_space(exc) and checkpoint:
+        return StoreError(
+            f"{path}: no space left on the device that holds the results store ({cause}). "
+            f"The ensemble ran to its end and {runs} are committed, in DuckDB's log "
+            f"{path}.wal, but the log could not be written into the file. Free some space (or "
+            "move both files to a larger disk) and run the same command again: it finishes the "
+            "checkpoint."
+        )
+    if _no_space(exc):
+        kept = (
+            f"the {stored} runs stored before it are kept"
+            if stored is not None
+            else "every batch stored before it is kept"
+        )
+        return StoreError(
+            f"{path}: no space left on the device that holds the results store ({cause}). "
+            f"The batch being written was not stored; {kept}. Free some space (or move the "
+            "store to a larger disk) and run the same command again: it resumes with the "
+            "runs that are missing."
+        )
+    if "could not read enough bytes" in cause.lower() or "truncat" in cause.lower():
+        why = "the file is shorter than its own index says: it was truncated"
+    elif "checksum" in cause.lower() or "corrupt" in cause.lower():
+        why = "a block of the file does not match its checksum: the file is corrupt"
+    else:
+        why = "DuckDB cannot read it"
+    return StoreError(
+        f"{path}: the results store is damaged: {why} (DuckDB: {cause}). pactsim has not "
+        "changed the file. Restore it from a copy, or move it aside and run the ensemble again "
+        "into a new --store."
+    )
+
+
+def _file_failure(exc: BaseException) -> bool:
+    """True for an error of the file (disk, damage), not of the SQL or the data."""
+    import duckdb
+
+    if _no_space(exc):
+        return True
+    if isinstance(exc, duckdb.IOException | duckdb.InternalException | duckdb.FatalException):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and (
+        "corrupt" in text or "checksum" in text or "could not read" in text
+    )
 
 
 def _read_provenance(con: Any, path: str) -> dict[str, Any] | None:
@@ -101,90 +216,183 @@ def _read_provenance(con: Any, path: str) -> dict[str, Any] | None:
 
 # ------------------------------------------------------------------------------------- writer
 class StoreWriter:
-    """The single writer of a store (the ensemble's parent process)."""
+    """The single writer of a store (the ensemble's parent process).
+
+    Every failure of the file (full disk, damage) comes out as a :class:`StoreError` naming the
+    file and the cause; a failed batch is rolled back, never half stored. ``close`` checkpoints
+    explicitly, so a checkpoint that fails (a disk that fills at the end) is an error, not a
+    silent success."""
 
     def __init__(self, path: str | Path):
         self.path = str(path)
         self.con = _connect(self.path, read_only=False)
+        self._run_cols: dict[str, str] = {}
+        self._series_cols: dict[str, str] = {}
+        self.stored = 0
         try:
-            self.existing = _read_provenance(self.con, self.path)
+            self.existing = self._guard(lambda: _read_provenance(self.con, self.path))
+            if self.existing is not None:
+                self._guard(self._load_columns)
         except BaseException:
             self.con.close()
             raise
-        self._run_cols: set[str] = set()
-        self._series_cols: set[str] = set()
-        if self.existing is not None:
-            self._load_columns()
 
-    def close(self) -> None:
-        self.con.close()
+    def _guard(self, fn: Any) -> Any:
+        """Run ``fn``; a failure of the file becomes a :class:`StoreError`."""
+        try:
+            return fn()
+        except StoreError:
+            raise
+        except Exception as exc:
+            if _file_failure(exc):
+                raise store_error(self.path, exc, self.stored) from None
+            raise
+
+    def close(self, checkpoint: bool = True) -> None:
+        """Checkpoint (write the log into the file) and close; a failed checkpoint raises once
+        the connection is closed, with everything committed still in DuckDB's log."""
+        try:
+            if checkpoint:
+                self._checkpoint()
+        except Exception as exc:
+            if _file_failure(exc):
+                raise store_error(self.path, exc, self.stored, checkpoint=True) from None
+            raise
+        finally:
+            self.con.close()
+
+    def _checkpoint(self) -> None:
+        self.con.execute("CHECKPOINT")
+
+    def _commit(self) -> None:
+        self.con.commit()
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if DuckDB has not already done so itself (a failed
+        commit ends the transaction, and a second rollback would hide the first error)."""
+        with contextlib.suppress(Exception):  # "no transaction is active": nothing to undo
+            self.con.rollback()
 
     def __enter__(self) -> StoreWriter:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+    def __exit__(self, kind: Any, *exc: Any) -> None:
+        # after an error, close without the checkpoint: its own failure would hide the first
+        self.close(checkpoint=kind is None)
 
     def _load_columns(self) -> None:
         for table, target in (("runs", self._run_cols), ("series", self._series_cols)):
             rows = self.con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ?",
+                [table],
             ).fetchall()
-            target.update(r[0] for r in rows)
+            target.update({r[0]: r[1] for r in rows})
+        self.stored = int(self.con.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+    def mistyped_columns(self) -> dict[str, str]:
+        """Value columns whose stored type is not the declared :func:`column_type` (a store
+        written before types were declared): {column: stored type}. A whole-number type there
+        means every fractional value written after the first batch was rounded."""
+        out = {}
+        for table, cols, keys in (
+            ("runs", self._run_cols, RUN_COLUMNS),
+            ("series", self._series_cols, SERIES_KEYS),
+        ):
+            for col, have in cols.items():
+                if col in keys:
+                    continue
+                want = column_type(col)
+                if have != want and not (want == "INTEGER" and have in _INTEGER_TYPES):
+                    out[f"{table}.{col}"] = have
+        return out
 
     def reset(self) -> None:
         """Drop every table (``--force``): the store starts over."""
-        self.con.begin()
-        for table in ("series", "runs", "experiments", "provenance"):
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
-        self.con.commit()
+
+        def drop() -> None:
+            self.con.begin()
+            for table in ("series", "runs", "experiments", "provenance"):
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")
+            self._commit()
+
+        self._transaction(drop)
         self.existing = None
         self._run_cols.clear()
         self._series_cols.clear()
+        self.stored = 0
+
+    def _transaction(self, body: Any) -> None:
+        """Run ``body`` (which begins and commits); on any failure roll back and report a
+        failure of the file as a :class:`StoreError`."""
+        try:
+            body()
+        except BaseException as exc:
+            self._rollback()
+            failed = isinstance(exc, Exception) and not isinstance(exc, StoreError)
+            if failed and _file_failure(exc):
+                raise store_error(self.path, exc, self.stored) from None
+            raise
 
     def create(
         self, provenance: dict[str, Any], experiments: pd.DataFrame, categorical: set[str]
     ) -> None:
         """Create the tables, record provenance and every experiment, in one transaction."""
         con = self.con
-        con.begin()
-        con.execute("CREATE TABLE provenance (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
-        con.executemany(
-            "INSERT INTO provenance VALUES (?, ?)",
-            [[k, json.dumps(v)] for k, v in provenance.items()],
-        )
-        params = [c for c in experiments.columns if c not in ("experiment_id", "world", "policy")]
-        cols = ", ".join(f"{q(c)} {'VARCHAR' if c in categorical else 'DOUBLE'}" for c in params)
-        con.execute(
-            "CREATE TABLE experiments (experiment_id INTEGER PRIMARY KEY, "
-            f"world INTEGER NOT NULL, policy VARCHAR{', ' + cols if cols else ''})"
-        )
-        con.execute(
-            "CREATE TABLE runs (experiment_id INTEGER NOT NULL, replication INTEGER NOT "
-            "NULL, seed BIGINT NOT NULL, status VARCHAR NOT NULL, error VARCHAR, seconds "
-            "DOUBLE, finished TIMESTAMP, PRIMARY KEY (experiment_id, replication))"
-        )
-        con.execute(
-            "CREATE TABLE series (experiment_id INTEGER NOT NULL, replication INTEGER NOT NULL)"
-        )
-        con.register("_exp_df", experiments)
-        con.execute("INSERT INTO experiments BY NAME SELECT * FROM _exp_df")
-        con.unregister("_exp_df")
-        con.commit()
+
+        def body() -> None:
+            con.begin()
+            con.execute("CREATE TABLE provenance (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+            con.executemany(
+                "INSERT INTO provenance VALUES (?, ?)",
+                [[k, json.dumps(v)] for k, v in provenance.items()],
+            )
+            params = [
+                c for c in experiments.columns if c not in ("experiment_id", "world", "policy")
+            ]
+            cols = ", ".join(
+                f"{q(c)} {'VARCHAR' if c in categorical else 'DOUBLE'}" for c in params
+            )
+            con.execute(
+                "CREATE TABLE experiments (experiment_id INTEGER PRIMARY KEY, "
+                f"world INTEGER NOT NULL, policy VARCHAR{', ' + cols if cols else ''})"
+            )
+            con.execute(
+                "CREATE TABLE runs (experiment_id INTEGER NOT NULL, replication INTEGER NOT "
+                "NULL, seed BIGINT NOT NULL, status VARCHAR NOT NULL, error VARCHAR, seconds "
+                "DOUBLE, finished TIMESTAMP, PRIMARY KEY (experiment_id, replication))"
+            )
+            con.execute(
+                "CREATE TABLE series (experiment_id INTEGER NOT NULL, replication INTEGER NOT NULL)"
+            )
+            con.register("_exp_df", experiments)
+            con.execute("INSERT INTO experiments BY NAME SELECT * FROM _exp_df")
+            con.unregister("_exp_df")
+            self._commit()
+
+        self._transaction(body)
         self.existing = provenance
-        self._run_cols = set(RUN_COLUMNS)
-        self._series_cols = {"experiment_id", "replication"}
+        types = {"experiment_id": "INTEGER", "replication": "INTEGER", "seed": "BIGINT"}
+        self._run_cols = {c: types.get(c, "VARCHAR") for c in RUN_COLUMNS}
+        self._series_cols = {"experiment_id": "INTEGER", "replication": "INTEGER"}
+        self.stored = 0
 
     def done(self) -> set[tuple[int, int]]:
         """Keys (experiment_id, replication) of the runs already stored."""
-        rows = self.con.execute("SELECT experiment_id, replication FROM runs").fetchall()
+        rows = self._guard(
+            lambda: self.con.execute("SELECT experiment_id, replication FROM runs").fetchall()
+        )
         return {(int(a), int(b)) for a, b in rows}
 
     def write(self, runs: list[dict[str, Any]], series: pd.DataFrame | None) -> None:
-        """Commit a batch of finished runs and their series in one transaction."""
+        """Commit a batch of finished runs and their series in one transaction, each value in
+        its declared type (:func:`column_type`)."""
         if not runs:
             return
         summary_keys = sorted({k for r in runs for k in r["summary"]})
+        for key in summary_keys:
+            if key in RUN_COLUMNS:
+                raise InputError(f"model outcome '{key}' clashes with a column of runs")
         rows = []
         for r in runs:
             row = {
@@ -194,45 +402,79 @@ class StoreWriter:
             row.update(r["summary"])
             rows.append(row)
         frame = pd.DataFrame(rows, columns=[*RUN_COLUMNS[:6], *summary_keys])
+        frame = conform(frame, summary_keys, "outcome")
         frame["finished"] = pd.Timestamp.now()
+        if series is not None and len(series):
+            values = [str(c) for c in series.columns if c not in SERIES_KEYS]
+            series = conform(series, values, "series column")
+        new_run_cols = [k for k in summary_keys if k not in self._run_cols]
+        new_series_cols = (
+            [str(c) for c in series.columns if str(c) not in self._series_cols]
+            if series is not None and len(series)
+            else []
+        )
         con = self.con
-        con.begin()
-        try:
-            for key in summary_keys:
-                if key in RUN_COLUMNS:
-                    raise InputError(f"model outcome '{key}' clashes with a column of runs")
-                if key not in self._run_cols:
-                    con.execute(f"ALTER TABLE runs ADD COLUMN {q(key)} DOUBLE")
+
+        def body() -> None:
+            con.begin()
+            for key in new_run_cols:
+                con.execute(f"ALTER TABLE runs ADD COLUMN {q(key)} {column_type(key)}")
             con.register("_runs_df", frame)
             con.execute("INSERT INTO runs BY NAME SELECT * FROM _runs_df")
             con.unregister("_runs_df")
-            new_series_cols: set[str] = set()
             if series is not None and len(series):
-                for col, dtype in series.dtypes.items():
-                    if col not in self._series_cols:
-                        con.execute(
-                            f"ALTER TABLE series ADD COLUMN {q(str(col))} {_sql_type(dtype)}"
-                        )
-                        new_series_cols.add(str(col))
+                for col in new_series_cols:
+                    con.execute(f"ALTER TABLE series ADD COLUMN {q(col)} {column_type(col)}")
                 con.register("_series_df", series)
                 con.execute("INSERT INTO series BY NAME SELECT * FROM _series_df")
                 con.unregister("_series_df")
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        self._run_cols.update(summary_keys)
-        self._series_cols.update(new_series_cols)
+            self._commit()
+
+        self._transaction(body)
+        self._run_cols.update({k: column_type(k) for k in new_run_cols})
+        self._series_cols.update({c: column_type(c) for c in new_series_cols})
+        self.stored += len(runs)
 
 
-def _sql_type(dtype: Any) -> str:
-    if pd.api.types.is_bool_dtype(dtype):
-        return "BOOLEAN"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "BIGINT"
-    if pd.api.types.is_float_dtype(dtype):
-        return "DOUBLE"
-    return "VARCHAR"
+def conform(frame: pd.DataFrame, columns: list[str], what: str) -> pd.DataFrame:
+    """``frame`` with each of ``columns`` converted to its declared type (:func:`column_type`),
+    exactly: a whole-number column must hold whole numbers, a DOUBLE column numbers (booleans
+    count 0/1); anything else is an error naming the column, never a silent cast."""
+    out = frame.copy()
+    for col in columns:
+        kind = column_type(col)
+        values = out[col]
+        if kind == "VARCHAR":
+            out[col] = values.astype(object).where(values.notna(), None)
+            continue
+        try:
+            numbers = pd.to_numeric(values.astype(object), errors="raise").astype("float64")
+        except (TypeError, ValueError):
+            example = next((v for v in values if not _is_number(v)), None)
+            raise InputError(
+                f"model {what} '{col}' holds {example!r}, not a number: the store keeps every "
+                "value as a number except a series' 'date'"
+            ) from None
+        if kind == "INTEGER":
+            arr = numbers.to_numpy()
+            ok = np.isnan(arr) | (np.isfinite(arr) & (arr == np.round(arr)))
+            if not ok.all():
+                raise InputError(
+                    f"model {what} '{col}' holds {float(arr[~ok][0])!r}: it is stored as a whole "
+                    "number and would be rounded"
+                )
+            out[col] = numbers.astype("Int64")
+        else:
+            out[col] = numbers
+    return out
+
+
+def _is_number(v: Any) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------------- reader
@@ -259,6 +501,10 @@ class Store:
         con = _connect(self.path, read_only=True)
         try:
             yield con
+        except Exception as exc:
+            if not isinstance(exc, StoreError) and _file_failure(exc):
+                raise store_error(self.path, exc) from None
+            raise
         finally:
             con.close()
 
@@ -374,15 +620,63 @@ class Store:
         return out
 
     def counts(self) -> dict[str, int]:
-        """Runs expected, stored, failed."""
+        """Runs expected, stored, failed (stored with status 'error'), ok (finished) and missing
+        (not run yet: an interrupted ensemble), and worlds (sampled) and worlds_failed (with at
+        least one failed run)."""
         df = self.query(
-            "SELECT count(*) AS n, count(*) FILTER (WHERE status <> 'ok') AS failed FROM runs"
+            "SELECT count(*) AS n, count(*) FILTER (WHERE r.status <> 'ok') AS failed, "
+            "count(DISTINCT e.world) FILTER (WHERE r.status <> 'ok') AS worlds_failed "
+            "FROM runs r JOIN experiments e USING (experiment_id)"
         )
+        stored, failed = int(df["n"][0]), int(df["failed"][0])
+        expected = int(self._prov["n_runs"])
         return {
-            "expected": int(self._prov["n_runs"]),
-            "stored": int(df["n"][0]),
-            "failed": int(df["failed"][0]),
+            "expected": expected,
+            "stored": stored,
+            "failed": failed,
+            "ok": stored - failed,
+            "missing": expected - stored,
+            "worlds": int(self._prov["n_worlds"]),
+            "worlds_failed": int(df["worlds_failed"][0]),
         }
+
+    def failures(self) -> pd.DataFrame:
+        """The failed runs grouped by cause, most frequent first: one row per kind of error,
+        with ``error`` (the message of its first run), ``runs`` and ``worlds`` (how many),
+        ``policies`` (list, in the ensemble's order), ``experiment_ids`` (list) and ``pattern``
+        (the message with its numbers replaced by ``#``, which is what is grouped on, so that
+        "value 1.37 is above 1" and "value 1.52 is above 1" are one cause). Empty (with these
+        columns) when no run failed. For reports and dashboards: a failed run is data, and
+        every figure over the finished runs is conditioned on a run finishing."""
+        cols = ["error", "runs", "worlds", "policies", "experiment_ids", "pattern"]
+        df = self.query(
+            "SELECT r.experiment_id, e.world, e.policy, r.error FROM runs r "
+            "JOIN experiments e USING (experiment_id) WHERE r.status <> 'ok' "
+            "ORDER BY r.experiment_id, r.replication"
+        )
+        if df.empty:
+            return pd.DataFrame(columns=cols)
+        df["error"] = df["error"].fillna("(no message)").astype(str)
+        df["pattern"] = [_mask_numbers(e) for e in df["error"]]
+        order = {p: i for i, p in enumerate(self.policies())}
+        rows = []
+        for pattern, g in df.groupby("pattern", sort=False):
+            pols = sorted(
+                {None if pd.isna(p) else p for p in g["policy"]},
+                key=lambda p: order.get(p, len(order)),
+            )
+            rows.append(
+                {
+                    "error": g["error"].iloc[0],
+                    "runs": len(g),
+                    "worlds": int(g["world"].nunique()),
+                    "policies": pols,
+                    "experiment_ids": sorted({int(x) for x in g["experiment_id"]}),
+                    "pattern": pattern,
+                }
+            )
+        out = pd.DataFrame(rows, columns=cols)
+        return out.sort_values("runs", ascending=False, kind="stable").reset_index(drop=True)
 
     # ---- xarray views
     def to_xarray(self) -> Any:
@@ -406,6 +700,14 @@ class Store:
         df = self.series(columns).drop(columns=["experiment_id"])
         df["policy"] = df["policy"].fillna("")
         return xr.Dataset.from_dataframe(df.set_index(["world", "policy", "replication", "month"]))
+
+
+_NUMBER = re.compile(r"(?<![A-Za-z_])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _mask_numbers(text: str) -> str:
+    """``text`` with every number replaced by ``#`` (to group errors that differ by value)."""
+    return _NUMBER.sub("#", text)
 
 
 def open_store(path: str | Path) -> Store:

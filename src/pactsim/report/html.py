@@ -271,7 +271,11 @@ def section_question(ctx: Context) -> str:
         ],
         [
             "runs",
-            esc(f"{counts['stored']} of {counts['expected']} stored, {counts['failed']} failed"),
+            esc(
+                f"{counts['expected']} expected: {counts['ok']} finished, "
+                f"{counts['failed']} failed (in {counts['worlds_failed']} of "
+                f"{counts['worlds']} worlds), {counts['missing']} not run yet"
+            ),
         ],
         ["seeds", esc(prov.get("seeds"))],
         ["pactsim version", esc(prov.get("version"))],
@@ -279,9 +283,20 @@ def section_question(ctx: Context) -> str:
         ["created", esc(prov.get("created"))],
     ]
     parts.append(table(["", ""], rows))
-    if counts["stored"] < counts["expected"]:
+    if counts["failed"]:
+        from pactsim.experiments.compare import causes
+
         parts.append(
-            '<p class="muted">The ensemble is incomplete: every figure and verdict below uses '
+            f'<p class="dep"><strong>{counts["failed"]} of {counts["stored"]} runs failed'
+            f"</strong> (in {counts['worlds_failed']} of {counts['worlds']} sampled worlds). "
+            f"Every figure and verdict below is over the {counts['ok']} runs that finished: "
+            "it is conditioned on a run finishing, not computed over every sampled world. "
+            f"{esc(causes(ctx.store))}</p>"
+        )
+    if counts["missing"]:
+        parts.append(
+            f'<p class="muted">The ensemble is incomplete ({counts["missing"]} of '
+            f"{counts['expected']} runs not run yet): every figure and verdict below uses "
             "the runs stored so far.</p>"
         )
     return "".join(parts)
@@ -430,9 +445,9 @@ def section_policies(ctx: Context) -> str:
 
 
 def series_columns(store: Any, limit: int = 8, scenario: Any | None = None) -> list[str]:
-    """The monthly series shown as envelopes: reform, the extremists' strength
-    (:func:`~pactsim.report.series.strength_columns`), attacks, cost, hardship, legitimacy and
-    the first two tension lines when present, else the first numeric columns."""
+    """The monthly series shown as envelopes: the scenario's declared headline series (reforms,
+    the extremists' strength, cost), attacks, hardship, legitimacy and the first two tension
+    lines when present, else the first numeric columns."""
     have = store.query(
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_name = 'series' ORDER BY ordinal_position"
@@ -443,8 +458,13 @@ def series_columns(store: Any, limit: int = 8, scenario: Any | None = None) -> l
         if c not in ("experiment_id", "replication", "month")
         and t in ("DOUBLE", "BIGINT", "INTEGER", "FLOAT")
     ]
-    preferred = [c for c in numeric if c.startswith("reform_")]
-    preferred += strength_columns(numeric, scenario)[:1]
+    if scenario is not None:
+        from pactsim.engagement import declared_outputs
+
+        preferred = [c for c in declared_outputs(scenario).headline() if c in numeric]
+    else:
+        preferred = [c for c in numeric if c.startswith("reform_")]
+        preferred += strength_columns(numeric, scenario)[:1]
     preferred += [
         c
         for c in (
@@ -608,6 +628,77 @@ def section_sensitivity(ctx: Context) -> str:
     parts.append(table(["outcome", "parameters that matter (rank correlation, 95%)"], rows))
     parts.append(_salib_indices(ctx, policy, outcomes))
     return "".join(parts)
+
+
+def paired_differences(
+    ctx: Context, policy: str | None, other: str | None, outcome: str
+) -> pd.Series:
+    """Per sampled world: ``outcome`` under ``policy`` minus under ``other`` (each the mean over
+    its finished replications); worlds where either has no finished run are left out."""
+    runs = ctx.runs
+
+    def by_world(p: str | None) -> pd.Series:
+        sel = runs[runs["policy"].isna()] if p is None else runs[runs["policy"] == p]
+        return sel.groupby("world")[outcome].mean()
+
+    return (by_world(policy) - by_world(other)).dropna()
+
+
+def section_flips(ctx: Context) -> str:
+    """For each headline comparison (the main policy against every other), whether its sign
+    changes inside the sampled ranges, along which parameter and where
+    (:func:`pactsim.analysis.flips.find_flips`)."""
+    from pactsim.analysis.flips import find_flips
+
+    main = ctx.main_policy
+    others = [p for p in ctx.policies if p != main]
+    names = [
+        p["path"] for p in ctx.provenance.get("parameters", []) if p.get("dist") != "categorical"
+    ]
+    if main is None or not others or not names or ctx.runs.empty:
+        return "<p>There is no comparison of policies over sampled parameters to examine.</p>"
+    exp = ctx.store.experiments()
+    params = exp[exp["policy"] == main].drop_duplicates("world").set_index("world")[names]
+    outcomes = [o for o in ctx.report_outcomes() if o in ctx.outcomes][:6]
+    rows = []
+    for other in others:
+        for outcome in outcomes:
+            d = paired_differences(ctx, main, other, outcome)
+            if d.empty or float(d.abs().max()) == 0.0:
+                continue
+            x = params.reindex(d.index)
+            flips = find_flips(x, d.to_numpy())
+            mean = float(d.mean())
+            if flips:
+                f = flips[0]
+                where = (
+                    f"flips along <code>{esc(f.parameter)}</code> at about {num(f.at, 3)}: "
+                    f"{num(f.below, 3)} below, {num(f.above, 3)} above ({f.worlds} worlds each)"
+                )
+                if len(flips) > 1:
+                    more = ", ".join(f"<code>{esc(g.parameter)}</code>" for g in flips[1:4])
+                    where += f"; also along {more}"
+            else:
+                where = "<span class='muted'>no flip inside the sampled ranges</span>"
+            rows.append(
+                [
+                    f"<code>{esc(_label(main))}</code> &minus; <code>{esc(_label(other))}</code>",
+                    f"<code>{esc(outcome)}</code>",
+                    num(mean, 3),
+                    where,
+                ]
+            )
+    if not rows:
+        return "<p>No comparison differs between the policies in any sampled world.</p>"
+    intro = (
+        f"<p>Each headline comparison is the paired difference, world by world, of an outcome "
+        f"under the main policy <code>{esc(_label(main))}</code> and under another. It flips "
+        "along a sampled parameter when the mean difference over the worlds in one quarter of "
+        "the parameter's range has the other sign than in another quarter, both at least two "
+        "standard errors from zero. With few worlds a quarter is coarse: read a flip as where "
+        "to look, and confirm it with a one-at-a-time sweep (<code>pactsim run --set</code>).</p>"
+    )
+    return intro + table(["comparison", "outcome", "mean difference", "where it flips"], rows, {2})
 
 
 def _salib_indices(ctx: Context, policy: str | None, outcomes: list[str]) -> str:
@@ -929,6 +1020,7 @@ SECTIONS = (
     ("policies", "Policies compared"),
     ("envelopes", "Monthly envelopes"),
     ("sensitivity", "Sensitivity"),
+    ("flips", "Where the comparisons flip"),
     ("discovery", "Scenario discovery"),
     ("verdicts", "Verdicts on the claims"),
     ("scenario", "Scenario and parameters"),
@@ -950,6 +1042,7 @@ def render(store: Any) -> tuple[str, list[Verdict]]:
         "policies": section_policies(ctx),
         "envelopes": section_envelopes(ctx),
         "sensitivity": section_sensitivity(ctx),
+        "flips": section_flips(ctx),
         "discovery": section_discovery(ctx),
         "verdicts": section_verdicts(ctx, verdicts),
         "scenario": section_scenario(ctx),

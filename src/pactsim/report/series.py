@@ -9,9 +9,8 @@ DEFAULT_EXTREMISTS = "extremists"
 
 def strength_series(scenario: Any) -> str:
     """The monthly series of the extremist organisation's strength: ``<name>_strength``, with
-    the name the scenario gives its extremists (``extremists.name``; "extremists" when the
-    format has no such field)."""
-    name = getattr(getattr(scenario, "extremists", None), "name", None) or DEFAULT_EXTREMISTS
+    the name the scenario gives its extremists (``extremists.name``)."""
+    name = scenario.extremists.name if scenario is not None else DEFAULT_EXTREMISTS
     return f"{name}_strength"
 
 

@@ -25,6 +25,7 @@ from pactsim.scenario.migrate import FormatVersionError, migrate
 from pactsim.scenario.model import Scenario
 from pactsim.scenario.numbers import collect_provenance, strip_provenance
 from pactsim.scenario.paths import PathError, get_path, readable, set_path
+from pactsim.scenario.ranges import range_problems
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -345,15 +346,12 @@ def _check_references(
         lever_paths.append(lever.path)
     unique("levers", lever_paths, key="path")
     for i, event in enumerate(sc.events):
-        if event.month > sc.meta.months:
-            bad(
-                ("events", i, "month"),
-                f"month {event.month} is after the horizon ({sc.meta.months})",
-            )
         for path in event.set:
             _check_any_path(full, path, ("events", i, "set", path), bad)
         for path in event.add:
             _check_numeric_path(full, path, ("events", i, "add", path), bad)
+    for loc, message in range_problems(sc, Scenario, full):
+        bad(loc, message)
     for name, policy in sc.policies.items():
         for path, value in policy.levers.items():
             loc = ("policies", name, "levers", path)

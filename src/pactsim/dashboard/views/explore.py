@@ -13,9 +13,27 @@ import streamlit as st
 from pactsim.dashboard import charts, report_link, sources
 from pactsim.dashboard.settings import Settings
 from pactsim.dashboard.tables import fmt, policy_label
+from pactsim.dashboard.text import md
 from pactsim.errors import PactsimError
 
 OPS = ("<", "<=", ">", ">=", "==", "!=")
+#: Error messages listed for a store's failed runs (the most frequent first).
+SHOWN_ERRORS = 20
+
+
+def failed_runs(store: Any) -> pd.DataFrame:
+    """The store's failed runs grouped by policy and error message, most frequent first: how
+    many, and the first world, replication and seed that failed (to reproduce it)."""
+    frame: pd.DataFrame = store.query(
+        "SELECT e.policy, coalesce(r.error, '(no message recorded)') AS error, "
+        "count(*) AS runs, arg_min(e.world, r.experiment_id * 1000000 + r.replication) AS world, "
+        "arg_min(r.replication, r.experiment_id * 1000000 + r.replication) AS replication, "
+        "arg_min(r.seed, r.experiment_id * 1000000 + r.replication) AS seed "
+        "FROM runs r JOIN experiments e USING (experiment_id) WHERE r.status <> 'ok' "
+        "GROUP BY e.policy, r.error ORDER BY runs DESC, error, e.policy"
+    )
+    frame["policy"] = frame["policy"].map(policy_label)
+    return frame
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -41,6 +59,7 @@ def _load(path: str, mtime: float) -> dict[str, Any]:
         "envelopes": env,
         "outcomes": store.outcome_names(),
         "policies": store.policies(),
+        "failures": failed_runs(store),
     }
 
 
@@ -60,19 +79,25 @@ def show(settings: Settings) -> None:
     try:
         data = _load(str(path), path.stat().st_mtime)
     except PactsimError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return
     except Exception as exc:
-        st.error(f"{name}: cannot be read as a pactsim results store ({type(exc).__name__}: {exc})")
+        st.error(
+            md(f"{name}: cannot be read as a pactsim results store ({type(exc).__name__}: {exc})")
+        )
         return
     prov, counts = data["provenance"], data["counts"]
     st.markdown(
-        f"**{prov.get('scenario_name')}** - {prov.get('sampler')} design, "
-        f"{prov.get('samples')} samples x {prov.get('replications')} replications, "
-        f"{len(data['policies'])} policies - {counts['stored']} of {counts['expected']} runs "
-        f"stored ({counts['failed']} failed) - made {prov.get('created')} "
-        f"with pactsim {prov.get('version')}"
+        f"**{md(prov.get('scenario_name'))}** - "
+        + md(
+            f"{prov.get('sampler')} design, "
+            f"{prov.get('samples')} samples x {prov.get('replications')} replications, "
+            f"{len(data['policies'])} policies - {counts['stored']} of {counts['expected']} runs "
+            f"stored ({counts['failed']} failed) - made {prov.get('created')} "
+            f"with pactsim {prov.get('version')}"
+        )
     )
+    _failures(data["failures"], counts)
     tab_cmp, tab_series, tab_sens, tab_disc, tab_dl = st.tabs(
         ["Policies", "Series", "Sensitivity", "Scenario discovery", "Download"]
     )
@@ -87,6 +112,25 @@ def show(settings: Settings) -> None:
         _discovery(str(path), data)
     with tab_dl:
         _downloads(str(path), name, data)
+
+
+def _failures(failures: pd.DataFrame, counts: dict[str, int]) -> None:
+    """How many runs failed and why; their outcomes are missing from everything below."""
+    failed = int(counts["failed"])
+    if not failed:
+        return
+    kinds = len(failures)
+    with st.container(key="explore-failures"):
+        st.warning(
+            f"{failed:,} of {counts['stored']:,} stored runs failed, with {kinds} distinct "
+            f"error{'s' if kinds != 1 else ''}; their outcomes are left out of every table "
+            "and chart below. Each error is listed with the first world, replication and "
+            "seed that met it."
+        )
+        shown = failures.head(SHOWN_ERRORS)
+        st.dataframe(shown, hide_index=True)
+        if kinds > SHOWN_ERRORS:
+            st.caption(f"The {SHOWN_ERRORS} most frequent of {kinds} errors.")
 
 
 def _comparison(data: dict[str, Any]) -> None:
@@ -143,7 +187,7 @@ def _sensitivity(path: str, mtime: float, data: dict[str, Any]) -> None:
     try:
         table = _sobol_or_morris(path, mtime, sampler, outcome, policy)
     except PactsimError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return
     if sampler == "sobol":
         st.markdown("Sobol indices: first order S1 and total ST, with bootstrap 95% intervals.")
@@ -178,9 +222,9 @@ def _discovery(path: str, data: dict[str, Any]) -> None:
     try:
         res = discover_from_store(path, where, policy=policy, threshold=threshold)
     except PactsimError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return
-    st.markdown(f"{res.n_interest} of {res.n_runs} worlds satisfy `{res.condition}`.")
+    st.markdown(f"{res.n_interest} of {res.n_runs} worlds satisfy: {md(res.condition)}.")
     if not res.boxes:
         st.info("No box reaches that density.")
     for j, box in enumerate(res.boxes):
@@ -219,7 +263,7 @@ def _downloads(path: str, name: str, data: dict[str, Any]) -> None:
             try:
                 cache[(path, mtime)] = report_link.render_store(builder, path)
             except Exception as exc:
-                st.error(f"The HTML report could not be built: {exc}")
+                st.error(md(f"The HTML report could not be built: {exc}"))
     if (path, mtime) in cache:
         st.download_button(
             "HTML report",

@@ -11,9 +11,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pactsim.dashboard import charts, levers, report_link, runs, tables
+from pactsim.dashboard import charts, levers, limits, report_link, runs, tables
 from pactsim.dashboard.settings import Settings
 from pactsim.dashboard.tables import LAB, fmt
+from pactsim.dashboard.text import md, md_frame
+from pactsim.errors import PactsimError
 from pactsim.scenario import Scenario
 
 AS_WRITTEN = "(as written)"
@@ -38,22 +40,21 @@ def _reset_if_changed(signature: str) -> None:
 
 def _control(c: levers.Control) -> Any:
     key = widget_key(c.key) if c.group != "other" else PREFIX + "x-" + c.key.replace(".", "-")
+    label, help_ = md(c.label), md(c.help) if c.help else None
     if c.kind == "bool":
-        return st.checkbox(c.label, value=bool(c.value), key=key, help=c.help or None)
+        return st.checkbox(label, value=bool(c.value), key=key, help=help_)
     if c.kind in ("choice", "military"):
         index = c.options.index(c.value) if c.value in c.options else 0
-        return st.selectbox(
-            c.label, c.options, index=index, key=key, help=c.help or None, format_func=str
-        )
+        return st.selectbox(label, c.options, index=index, key=key, help=help_, format_func=str)
     return st.slider(
-        c.label,
+        label,
         format="%.0f" if c.step >= 1 else "%.2f",
         min_value=float(c.low),
         max_value=float(c.high),
         value=float(c.value),
         step=float(c.step),
         key=key,
-        help=c.help or None,
+        help=help_,
     )
 
 
@@ -66,7 +67,7 @@ def _levers_panel(base_sc: Scenario) -> tuple[list[levers.Control], dict[str, An
     for n, group in enumerate(groups):
         with cols[n % 3].container(border=True):
             title = {"package": "Package", "other": "Other levers"}.get(group, group)
-            st.markdown(f"**{title}**" + (f" - {kinds[group]}" if group in kinds else ""))
+            st.markdown(f"**{md(title)}**" + (f" - {md(kinds[group])}" if group in kinds else ""))
             for c in (c for c in ctrls if c.group == group):
                 values[c.key] = _control(c)
     return ctrls, values
@@ -74,6 +75,9 @@ def _levers_panel(base_sc: Scenario) -> tuple[list[levers.Control], dict[str, An
 
 def show(sc: Scenario, settings: Settings) -> None:
     st.title("Policy lab")
+    note = runs.stopped_note("lab")
+    if note:
+        st.info(note)
     st.caption(
         "Change the package's levers, run, and compare with the scenario's policies. "
         "The same seed gives the same run: `pactsim run` with the changes below reproduces it."
@@ -99,8 +103,8 @@ def show(sc: Scenario, settings: Settings) -> None:
         c3.number_input(
             "Months",
             min_value=1,
-            max_value=600,
-            value=int(sc.meta.months),
+            max_value=limits.MAX_MONTHS,
+            value=min(int(sc.meta.months), limits.MAX_MONTHS),
             step=1,
             key="lab-months",
         )
@@ -141,9 +145,14 @@ def show(sc: Scenario, settings: Settings) -> None:
             st.caption("No change from the base policy yet.")
     if st.button("Run", type="primary", key="lab-run"):
         try:
-            base_sc.with_overrides(overrides) if overrides else None
-        except Exception as exc:
-            st.error(str(exc))
+            edited = base_sc.with_overrides(overrides) if overrides else base_sc
+            limits.check_run(
+                [edited, *(sc.with_policy(p) for p in baselines)],
+                months,
+                sampled=mode == ENSEMBLE,
+            )
+        except PactsimError as exc:
+            st.error(md(str(exc)))
             return
         request = {
             "scenario": sc.hash,
@@ -155,10 +164,14 @@ def show(sc: Scenario, settings: Settings) -> None:
             "mode": mode,
             "samples": samples,
         }
-        if mode == SINGLE:
-            st.session_state["lab-result"] = _single(sc, settings, request)
-        else:
-            st.session_state["lab-result"] = _ensemble(sc, settings, request, workers)
+        try:
+            if mode == SINGLE:
+                st.session_state["lab-result"] = _single(sc, settings, request)
+            else:
+                st.session_state["lab-result"] = _ensemble(sc, settings, request, workers)
+        except PactsimError as exc:
+            st.error(md(str(exc)))
+            return
     result = st.session_state.get("lab-result")
     if result and result["request"]["scenario"] == sc.hash:
         if result["request"] != _current(
@@ -192,23 +205,33 @@ def _current(
 
 # --------------------------------------------------------------------------------- one run
 def _single(sc: Scenario, settings: Settings, req: dict[str, Any]) -> dict[str, Any]:
-    jobs: list[tuple[str, str | None, dict[str, Any]]] = [(LAB, req["base"], req["overrides"])]
-    jobs += [(p, p, {}) for p in req["baselines"]]
-    bar = st.progress(0.0, text="running...")
-    results = {}
-    for i, (label, policy, ov) in enumerate(jobs):
-        bar.progress(i / len(jobs), text=f"running {label} ({i + 1} of {len(jobs)})")
-        results[label] = runs.run_once(
-            settings.model,
-            sc.hash,
-            sc,
-            policy,
-            req["seed"],
-            req["months"],
-            json.dumps(ov, sort_keys=True),
+    tasks: list[tuple[str, str | None, dict[str, Any]]] = [(LAB, req["base"], req["overrides"])]
+    tasks += [(p, p, {}) for p in req["baselines"]]
+    cache = runs.result_cache()
+
+    def key(policy: str | None, ov: dict[str, Any]) -> tuple[Any, ...]:
+        inputs = (policy, req["seed"], req["months"], json.dumps(ov, sort_keys=True))
+        return (settings.model, sc.hash, *inputs)
+
+    found = {label: cache.get(key(policy, ov)) for label, policy, ov in tasks}
+    todo = [t for t in tasks if found[t[0]] is None]
+    if todo:
+        made = runs.run_job(
+            "single",
+            {
+                "model": settings.model,
+                "sc": sc,
+                "tasks": todo,
+                "seed": req["seed"],
+                "months": req["months"],
+            },
+            key="lab",
+            text=f"running {len(todo)} of {len(tasks)} runs...",
         )
-    bar.progress(1.0, text=f"done: {len(jobs)} runs")
-    return {"kind": SINGLE, "request": req, "results": results}
+        for label, policy, ov in todo:
+            cache.put(key(policy, ov), made[label])
+            found[label] = made[label]
+    return {"kind": SINGLE, "request": req, "results": found}
 
 
 def _show_single(sc: Scenario, result: dict[str, Any]) -> None:
@@ -216,10 +239,10 @@ def _show_single(sc: Scenario, result: dict[str, Any]) -> None:
     req = result["request"]
     st.subheader(f"Outcomes (seed {req['seed']}, {req['months']} months)")
     with st.container(key="lab-outcomes"):
-        st.table(tables.outcome_table(sc, res))
+        st.table(md_frame(tables.outcome_table(sc, res)))
     cols = tables.numeric_series(res)
     chosen = st.multiselect(
-        "Monthly series", cols, default=tables.default_series(cols), key="lab-series"
+        "Monthly series", cols, default=tables.default_series(cols, sc=sc), key="lab-series"
     )
     if chosen:
         with st.container(key="lab-chart"):
@@ -279,20 +302,19 @@ def _ensemble(
     jobs: list[tuple[Scenario, list[str] | None]] = [(lab_sc, None)]
     if req["baselines"]:
         jobs.append((sc, list(req["baselines"])))
-    bar = st.progress(0.0, text="running the ensemble...")
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(min(1.0, done / max(total, 1)), text=f"{done} of {total} runs")
-
-    frames = runs.ensemble_frames(
-        settings.model,
-        jobs,
-        samples=req["samples"],
-        seed=req["seed"],
-        months=req["months"],
-        workers=workers,
-        progress=progress,
-        report=report_link.store_report_builder(),
+    frames = runs.run_job(
+        "ensemble",
+        {
+            "model": settings.model,
+            "jobs": jobs,
+            "samples": req["samples"],
+            "seed": req["seed"],
+            "months": req["months"],
+            "workers": workers,
+            "report": True,
+        },
+        key="lab",
+        text="running the ensemble...",
     )
     return {"kind": ENSEMBLE, "request": req, **frames}
 
@@ -327,7 +349,7 @@ def _show_ensemble(sc: Scenario, result: dict[str, Any]) -> None:
         and pd.api.types.is_numeric_dtype(series[c])
     ]
     chosen = st.multiselect(
-        "Monthly series", cols, default=tables.default_series(cols, 2), key="lab-ens-series"
+        "Monthly series", cols, default=tables.default_series(cols, 2, sc=sc), key="lab-ens-series"
     )
     for col in chosen:
         charts.draw(st, charts.envelope_chart(runs.envelopes(series, col), col))

@@ -7,17 +7,19 @@ import streamlit as st
 
 from pactsim.dashboard import charts, tables
 from pactsim.dashboard.settings import Settings
+from pactsim.dashboard.text import md
 from pactsim.scenario import Scenario
 
 
 def show(sc: Scenario, settings: Settings) -> None:
-    st.title(sc.meta.title or sc.meta.name)
+    # every text from the file goes through md(): shown as written, nothing fetched
+    st.title(md(sc.meta.title or sc.meta.name))
     if sc.meta.description:
-        st.write(sc.meta.description)
+        st.markdown(md(sc.meta.description))
     if sc.meta.question:
-        st.markdown(f"**Question.** {sc.meta.question}")
+        st.markdown(f"**Question.** {md(sc.meta.question)}")
     st.caption(
-        f"{sc.meta.name} - starts {sc.meta.start}, {sc.meta.months} months - "
+        f"{md(sc.meta.name)} - starts {sc.meta.start}, {sc.meta.months} months - "
         f"content hash {sc.hash[:12]}"
     )
     t_issues, t_actors, t_council, t_package, t_params = st.tabs(
@@ -38,7 +40,9 @@ def show(sc: Scenario, settings: Settings) -> None:
         with right:
             charts.draw(st, charts.positions_chart(frame, issue))
         chosen = sc.issue(issue)
-        st.caption(f"0: {chosen.low} - 100: {chosen.high} - status quo {chosen.status_quo:g}")
+        st.caption(
+            f"0: {md(chosen.low)} - 100: {md(chosen.high)} - status quo {chosen.status_quo:g}"
+        )
     with t_council:
         if sc.factions is None:
             st.info("This scenario has no council.")
@@ -47,7 +51,7 @@ def show(sc: Scenario, settings: Settings) -> None:
             total = sum(m.weight for m in c.members)
             st.markdown(
                 f"Quota **{c.quota}** of **{total}** weight units; ideological cost exponent "
-                f"alpha = {c.alpha:g}; leader: {c.leader or '-'}. Power indices are exact "
+                f"alpha = {c.alpha:g}; leader: {md(c.leader or '-')}. Power indices are exact "
                 "(Shapley-Shubik and normalised Banzhaf, vetoes included)."
             )
             st.dataframe(tables.council_frame(sc), hide_index=True)
@@ -57,7 +61,7 @@ def show(sc: Scenario, settings: Settings) -> None:
         else:
             p = sc.package
             st.markdown(
-                f"Patron: **{p.patron}** - side-payment share {p.side_payment_share:g} - "
+                f"Patron: **{md(p.patron)}** - side-payment share {p.side_payment_share:g} - "
                 f"leverage {p.leverage:g} per {p.value_ref:g} USD M still promised"
             )
             st.dataframe(tables.instruments_frame(sc), hide_index=True)
