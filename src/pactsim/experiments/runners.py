@@ -9,35 +9,44 @@
 Runs are batched into tasks of at least ``batch_seconds`` of work (DESIGN.md 8): the first
 tasks hold one run each; from then on the batch size is the target divided by the mean run time
 observed, and at most a share of what remains so the last tasks still spread over the workers.
+
+Stopping: waiting for workers and running a model in this process are the interruptible
+sections of :mod:`pactsim.experiments.stopping`; everything started here is stopped on the way
+out, local workers at once (through their lifeline, :mod:`pactsim.experiments.lifeline`, which
+also ends them if this process is killed), a Dask ``LocalCluster`` by closing it.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from pactsim.errors import InputError, PactsimError
+from pactsim.experiments.lifeline import Lifeline, init_worker, quiet_worker_logs
+from pactsim.experiments.stopping import check, interruptible
 from pactsim.experiments.worker import RunSpec, Task, TaskResult, run_task
 
 MAX_BATCH = 2000
 
 
 class SerialExecutor(Executor):
-    """Runs each task at submission, in this process."""
+    """Runs each task at submission, in this process (a stop signal may end it mid-run)."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         fut: Future[Any] = Future()
         try:
-            fut.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
+            with interruptible():
+                result = fn(*args, **kwargs)
+        except Exception as exc:  # KeyboardInterrupt, SystemExit, Stopped: to the caller
             fut.set_exception(exc)
+        else:
+            fut.set_result(result)
         return fut
 
 
@@ -68,12 +77,46 @@ def open_runner(
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["pactsim.experiments.worker"])
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+    ctx.set_forkserver_preload(
+        ["pactsim.experiments.worker", "pactsim.experiments.forkserver_cleanup"]
+    )
+    _start_helpers(forkserver=True)
+    lifeline = Lifeline(ctx)
+    pool = ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=init_worker, initargs=(lifeline.reader,)
+    )
     try:
         yield pool, n, f"local ({n} processes)"
-    finally:
+    except BaseException:
+        lifeline.cut()  # stopped or failed: the batches in flight are not wanted any more
         pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        lifeline.close()
+
+
+def _start_helpers(forkserver: bool) -> None:
+    """Start multiprocessing's resource tracker (and the fork server) with SIGHUP blocked.
+
+    They inherit the mask, and so do the workers forked from the fork server. A closed
+    terminal sends SIGHUP to its whole process group: the tracker ignores SIGINT and SIGTERM
+    but would die of SIGHUP, and the parent's clean-up would then restart it and fill the
+    terminal with its complaints. Shielded, they all wait for the parent to stop them."""
+    import multiprocessing.resource_tracker as tracker
+    from multiprocessing import forkserver as server
+
+    can_mask = hasattr(signal, "pthread_sigmask") and hasattr(signal, "SIGHUP")
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP}) if can_mask else None
+    try:
+        if forkserver:
+            server.ensure_running()  # starts the resource tracker first
+        else:
+            tracker.ensure_running()
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 @contextmanager
@@ -85,12 +128,14 @@ def _dask_runner(workers: int | None, address: str) -> Iterator[tuple[Executor, 
     cluster = None
     if address == "local":
         n = default_workers() if workers is None else int(workers)
+        _start_helpers(forkserver=False)
         cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            preload=["pactsim.experiments.lifeline"],  # its dask_setup: leave Ctrl-C to us
         )
         target: Any = cluster
     else:
@@ -101,10 +146,19 @@ def _dask_runner(workers: int | None, address: str) -> Iterator[tuple[Executor, 
         except OSError as exc:
             raise InputError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
         try:
+            check()  # a stop signal during the start-up: now that all is up, close it again
             info = client.scheduler_info()
             n = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
             where = "LocalCluster" if cluster is not None else address
-            yield client.get_executor(pure=False), n, f"dask {where} ({n} threads)"
+            executor = client.get_executor(pure=False)
+            try:
+                yield executor, n, f"dask {where} ({n} threads)"
+            except BaseException:
+                # stopped or failed: cancel what is in flight, without a warning per task
+                with suppress(Exception):
+                    client.run(quiet_worker_logs)
+                executor.shutdown(wait=False)
+                raise
         finally:
             client.close()
     finally:
@@ -142,7 +196,8 @@ def execute(
                 size = next_size()
                 batch = tuple(pending.popleft() for _ in range(min(size, len(pending))))
                 in_flight[executor.submit(run_task, make_task(batch))] = len(batch)
-            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            with interruptible():  # with a timeout: a signal may land on another thread
+                done, _ = wait(list(in_flight), timeout=0.5, return_when=FIRST_COMPLETED)
             for fut in done:
                 in_flight.pop(fut)
                 try:
