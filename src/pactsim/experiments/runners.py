@@ -97,26 +97,42 @@ def open_runner(
         lifeline.close()
 
 
-def _start_helpers(forkserver: bool) -> None:
-    """Start multiprocessing's resource tracker (and the fork server) with SIGHUP blocked.
+# what a terminal sends to its whole foreground process group
+TERMINAL_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGHUP") if hasattr(signal, n))
 
-    They inherit the mask, and so do the workers forked from the fork server. A closed
-    terminal sends SIGHUP to its whole process group: the tracker ignores SIGINT and SIGTERM
-    but would die of SIGHUP, and the parent's clean-up would then restart it and fill the
-    terminal with its complaints. Shielded, they all wait for the parent to stop them."""
+
+@contextmanager
+def _blocked(signals: tuple[int, ...]) -> Iterator[None]:
+    """Block ``signals`` in this thread; threads and processes started meanwhile inherit the
+    mask (a signal sent to this process meanwhile is delivered to another thread, or when the
+    block ends: not lost)."""
+    if not hasattr(signal, "pthread_sigmask") or not signals:
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, set(signals))
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _start_helpers(forkserver: bool) -> None:
+    """Start multiprocessing's resource tracker (and the fork server) with SIGINT and SIGHUP
+    blocked.
+
+    They inherit the mask, and so do the workers forked from the fork server. A terminal sends
+    both to its whole process group: the tracker ignores SIGINT (and SIGTERM) but would die of
+    SIGHUP, and the parent's clean-up would then restart it and fill the terminal with its
+    complaints; the fork server ignores SIGINT only once it has imported its preload modules.
+    Shielded, they wait for the parent to stop them."""
     import multiprocessing.resource_tracker as tracker
     from multiprocessing import forkserver as server
 
-    can_mask = hasattr(signal, "pthread_sigmask") and hasattr(signal, "SIGHUP")
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP}) if can_mask else None
-    try:
-        if forkserver:
-            server.ensure_running()  # starts the resource tracker first
-        else:
-            tracker.ensure_running()
-    finally:
-        if old is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    with _blocked(TERMINAL_SIGNALS):
+        tracker.ensure_running()  # which unblocks SIGINT and SIGTERM on its way out
+    if forkserver:
+        with _blocked(TERMINAL_SIGNALS):
+            server.ensure_running()
 
 
 @contextmanager
@@ -129,14 +145,18 @@ def _dask_runner(workers: int | None, address: str) -> Iterator[tuple[Executor, 
     if address == "local":
         n = default_workers() if workers is None else int(workers)
         _start_helpers(forkserver=False)
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            preload=["pactsim.experiments.lifeline"],  # its dask_setup: leave Ctrl-C to us
-        )
+        # the cluster's threads, and the worker processes they start, inherit this mask: a
+        # Ctrl-C while the workers are still importing cannot reach them (afterwards their
+        # dask_setup ignores it too, whichever thread starts them)
+        with _blocked(TERMINAL_SIGNALS):
+            cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                preload=["pactsim.experiments.lifeline"],  # its dask_setup
+            )
         target: Any = cluster
     else:
         target = address
