@@ -43,7 +43,7 @@ class SerialExecutor(Executor):
         try:
             with interruptible():
                 result = fn(*args, **kwargs)
-        except Exception as exc:  # KeyboardInterrupt, SystemExit, Stopped: to the caller
+        except Exception as exc:  # a failed task (KeyboardInterrupt or Stopped go up)
             fut.set_exception(exc)
         else:
             fut.set_result(result)
@@ -89,12 +89,26 @@ def open_runner(
         yield pool, n, f"local ({n} processes)"
     except BaseException:
         lifeline.cut()  # stopped or failed: the batches in flight are not wanted any more
+        _let_results_end(pool)
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     else:
         pool.shutdown(wait=True)
     finally:
         lifeline.close()
+
+
+def _let_results_end(pool: Any) -> None:
+    """Close this process's copy of the pool's result pipe, which it only reads.
+
+    A worker that exits half-way through sending a result would leave the pool's manager
+    thread waiting for the rest forever (and this process with it, at exit). With no writer
+    left in this process, the read ends once every worker is gone, and the pool shuts down.
+    (``_result_queue`` is private to ``ProcessPoolExecutor``; if it is missing, nothing is
+    done.)"""
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 # what a terminal sends to its whole foreground process group
