@@ -122,6 +122,8 @@ def v1_to_v2(doc: Doc, declares: Declares = format_declares) -> tuple[Doc, list[
     - ``engagement.reversible: true|false`` becomes ``engagement.reversal_rate``, the monthly rate
       at which reforms held up by payments decay when the payments stop: true -> the file's
       ``engagement.council_inertia`` (0.2 when absent), false -> 0.0.
+    - ``extremists.name`` is set to ``iskp`` when absent: format 1 gave every case's extremists
+      the output names ``iskp_*``, which its outcomes and calibration targets refer to.
     """
     doc = copy.deepcopy(doc)
     notes: list[str] = []
@@ -167,6 +169,18 @@ def v1_to_v2(doc: Doc, declares: Declares = format_declares) -> tuple[Doc, list[
                 )
         new = "engagement.reversal_rate"
         _rewrite_references(doc, "engagement.reversible", new, to_rate, notes)
+
+    # format 1 named the extremists' outputs iskp_strength, iskp_peak, iskp_final whatever the
+    # case; format 2 names them after extremists.name, so a file's outcomes and calibration
+    # targets keep their meaning under that name
+    if declares("extremists", "name"):
+        extremists = doc.setdefault("extremists", {})
+        if isinstance(extremists, dict) and "name" not in extremists:
+            extremists["name"] = "iskp"
+            notes.append(
+                "extremists.name: iskp was added: the extremists' outputs are named after it "
+                "(iskp_strength, iskp_peak, ...), as format 1 named them"
+            )
     return doc, notes
 
 
