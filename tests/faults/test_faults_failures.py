@@ -29,11 +29,18 @@ def out_of_range(tmp_path, toy_text):
     return path
 
 
+def line_of(path, text: str) -> int:
+    """The 1-based line of ``path`` that holds ``text``."""
+    lines = path.read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
 def test_a_range_beyond_its_fields_bounds_is_refused_by_validate(cli, out_of_range):
     res = cli("validate", out_of_range)
     assert res.code == 1, res.text
     assert (
-        f"{out_of_range}:98: uncertainties[0]: the uncertainty range [0.4, 1.8] of "
+        f"{out_of_range}:{line_of(out_of_range, 'high: 1.8')}: uncertainties[0]: the "
+        "uncertainty range [0.4, 1.8] of "
         "'population.legitimacy' leaves the field's bounds: 'population.legitimacy' must be a "
         "number, 0 <= value <= 1, and 1.8 is above 1"
     ) in res.text
@@ -51,7 +58,8 @@ def test_a_range_beyond_its_fields_bounds_is_refused_by_ensemble_whatever_the_se
     )  # fmt: skip
     assert res.code == 1, res.text
     assert (
-        f"error: scenario is not valid: {out_of_range}:98: uncertainties[0]: the uncertainty "
+        f"error: scenario is not valid: {out_of_range}:{line_of(out_of_range, 'high: 1.8')}: "
+        "uncertainties[0]: the uncertainty "
         "range [0.4, 1.8] of 'population.legitimacy' leaves the field's bounds"
     ) in res.text
     assert not path.exists()  # refused before anything was stored

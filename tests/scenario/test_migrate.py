@@ -26,13 +26,25 @@ V1_ONLY = {"promise_weight", "promise_horizon", "reversible"}
 
 
 def v2_format(section: str, name: str) -> bool:
-    """The format as version 2 defines it: the v1-only fields are gone, reversal_rate is there."""
-    return name not in V1_ONLY
+    """The format as version 2 defines it: the v1-only fields are gone, reversal_rate is there
+    (and, to keep these tests to those fields, no extremists.name: tested on its own below)."""
+    return name not in V1_ONLY and (section, name) != ("extremists", "name")
 
 
 def v1_format(section: str, name: str) -> bool:
     """A format that still has the v1 fields and no reversal_rate."""
-    return name != "reversal_rate"
+    return name != "reversal_rate" and (section, name) != ("extremists", "name")
+
+
+def test_format_1_extremists_keep_their_iskp_names() -> None:
+    out, notes = v1_to_v2(v1_doc(extremists={"initial_strength": 10}), lambda s, n: True)
+    assert out["extremists"] == {"initial_strength": 10, "name": "iskp"}
+    assert notes == [
+        "extremists.name: iskp was added: the extremists' outputs are named after it "
+        "(iskp_strength, iskp_peak, ...), as format 1 named them"
+    ]
+    named, notes = v1_to_v2(v1_doc(extremists={"name": "rebels"}), lambda s, n: True)
+    assert named["extremists"] == {"name": "rebels"} and notes == []
 
 
 def v1_doc(**sections: Any) -> dict[str, Any]:
@@ -266,3 +278,21 @@ def test_the_version_is_not_listed_as_a_model_parameter() -> None:
     paths = {row["path"] for row in parameter_rows(load("toy-3-factions"))}
     assert "format_version" not in paths
     assert "population.legitimacy" in paths
+
+
+def test_the_bundled_scenarios_as_format_1_wrote_them_still_load_and_run() -> None:
+    """The two bundled files as they were before format 2 (tests/data/format1/): they load with
+    a note for each change, keep their outcome names, and run."""
+    import pactsim
+    from pactsim.scenario.checks import known_outcome_names
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "format1"
+    for name in ("afghanistan-2023", "toy-3-factions"):
+        sc = pactsim.load(str(folder / f"{name}.yaml"))
+        notes = " ".join(sc.migration_notes)
+        assert "promise_weight" in notes or name == "toy-3-factions"
+        assert "extremists.name: iskp was added" in notes
+        assert {o.name for o in sc.outcomes} <= known_outcome_names(sc)
+        small = {"population.width": 20, "population.height": 20, "population.ticks_per_month": 1}
+        res = pactsim.run(sc, next(iter(sc.policies)), seed=1, months=3, overrides=small)
+        assert len(res.series) == 3 and "iskp_strength" in res.series

@@ -422,7 +422,7 @@ def bargain_cmd(
     ),
     utility: Utility = typer.Option(Utility.linear, "--utility", help="Nash: utility shape."),
     scenario: str | None = typer.Option(
-        None, "--scenario", help="Scenario file or bundled name (e.g. afghanistan-2023)."
+        None, "--scenario", help="Scenario file or bundled name (pactsim scenarios lists them)."
     ),
     issue: list[str] | None = typer.Option(
         None, "--issue", help="With --scenario: issue id (repeat for several dimensions)."

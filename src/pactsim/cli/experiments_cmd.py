@@ -99,6 +99,7 @@ def register(app: typer.Typer) -> None:
         )
         from rich.text import Text
 
+        from pactsim.cli.stopping import exit_on_stop
         from pactsim.experiments import ensemble as run_ensemble
         from pactsim.scenario import parse_assignments
 
@@ -131,7 +132,7 @@ def register(app: typer.Typer) -> None:
                 bar.update(state["task"], completed=done)
 
         t0 = time.perf_counter()
-        with bar:
+        with exit_on_stop(target), bar:  # a signal: one line on how to resume, exit 128 + n
             result = run_ensemble(
                 scenario,
                 policy or None,

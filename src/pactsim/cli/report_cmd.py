@@ -21,8 +21,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JsonOption,
     ) -> None:
         """Write one self-contained HTML report: question, scenario and parameters, policies
-        with intervals, monthly envelopes, sensitivity, scenario discovery and a verdict on each
-        claim of the seed."""
+        with intervals, monthly envelopes, sensitivity, where the comparisons flip, scenario
+        discovery and a verdict on each claim the scenario makes (its ``claims:``)."""
         from pactsim.experiments.store import open_store
         from pactsim.report.html import write_report
 
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
         from rich.text import Text
 
-        tab = Table(title="Verdicts on the seed's claims")
+        tab = Table(title="Verdicts on the scenario's claims")
         tab.add_column("claim")
         tab.add_column("verdict")
         colours = {"supported": "green", "not supported": "red", "depends": "yellow"}

@@ -3,10 +3,10 @@
 The page runs simulations for whoever reaches it, so an uploaded file must not be able to hold a
 core and gigabytes for hours: each cost driver of a run has a ceiling, checked when a file is
 uploaded and again before every run (the lab can lengthen the horizon). The ceilings leave the
-bundled scenarios ample room (afghanistan-2023: a 100 x 100 grid, 10 ticks a month for 60
-months, 14 actors, 4 issues, 4 factions of total weight 13, 5 policies). They are limits of the
-page, not of pactsim: ``pactsim run`` and ``pactsim ensemble`` accept whatever the scenario
-format does.
+bundled scenarios ample room (the largest: a 100 x 100 grid, 10 ticks a month for 60 months,
+some 15 actors, 4 issues, 4 factions, 5 policies; a test checks every bundled scenario). They
+are limits of the page, not of pactsim: ``pactsim run`` and ``pactsim ensemble`` accept
+whatever the scenario format does.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from pactsim.errors import PactsimError
 from pactsim.scenario import Scenario
 
 VIEWS = ("Scenario", "Policy lab", "Stored ensembles")
-DEFAULT_SCENARIO = "afghanistan-2023"
 BUNDLED, UPLOAD = "bundled", "upload a file"
 
 
@@ -41,7 +40,7 @@ def choose_scenario(settings: Settings) -> Scenario | None:
     how = side.radio("Source", (BUNDLED, UPLOAD), key="scenario-source", horizontal=True)
     if how == BUNDLED:
         names = sources.bundled()
-        index = names.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in names else 0
+        index = 0  # the first bundled scenario, in name order
         name = side.selectbox("Bundled scenario", names, index=index, key="scenario-name")
         return _bundled(name)
     limit = settings.max_upload_mb

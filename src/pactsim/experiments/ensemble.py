@@ -28,6 +28,7 @@ from pactsim.experiments.guards import (
     quiet_lost_connections,
 )
 from pactsim.experiments.runners import execute, open_runner
+from pactsim.experiments.stopping import stop_on_signals
 from pactsim.experiments.store import FORMAT, Store, StoreWriter, column_type
 from pactsim.experiments.worker import RunSpec, Task, TaskResult, model_name, resolve_model
 
@@ -220,7 +221,7 @@ def ensemble(
         path = Path(store)
         if resume and not path.exists():
             raise InputError(f"{path}: no such store to resume")
-    with StoreWriter(path) as writer:
+    with stop_on_signals(), StoreWriter(path) as writer:  # a signal stops it cleanly
         if writer.existing is not None:
             reasons = _mismatch(writer.existing, provenance)
             if reasons and not force:

@@ -442,7 +442,7 @@ def _validate(doc: dict[str, Any], lines: dict[Loc, int], origin: str) -> Scenar
 
 
 def load(name_or_path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Load and validate a scenario by path or bundled name (``"afghanistan-2023"``).
+    """Load and validate a scenario by path or bundled name (``"toy-3-factions"``).
 
     ``overrides`` maps dotted paths to values (``{"population.legitimacy": 0.7}``) and is
     validated like the file itself.

@@ -114,6 +114,16 @@ PROMISE_FIELDS = ("promise_weight", "promise_horizon")
 DEFAULT_REVERSAL_RATE = 0.2
 
 
+def format1_extremists_name() -> str:
+    """The name format 1 gave every scenario's extremists in its outputs (format1.yaml)."""
+    from importlib.resources import files
+
+    import yaml
+
+    text = files("pactsim.scenario").joinpath("format1.yaml").read_text(encoding="utf-8")
+    return str(yaml.safe_load(text)["extremists_name"])
+
+
 def v1_to_v2(doc: Doc, declares: Declares = format_declares) -> tuple[Doc, list[str]]:
     """Format 1 -> 2: promises leave the side-payment budget; reversibility becomes a rate.
 
@@ -122,6 +132,9 @@ def v1_to_v2(doc: Doc, declares: Declares = format_declares) -> tuple[Doc, list[
     - ``engagement.reversible: true|false`` becomes ``engagement.reversal_rate``, the monthly rate
       at which reforms held up by payments decay when the payments stop: true -> the file's
       ``engagement.council_inertia`` (0.2 when absent), false -> 0.0.
+    - ``extremists.name`` is set, when absent, to the one name format 1 gave every case's
+      extremists in its output names (``format1.yaml``), which its outcomes and calibration
+      targets refer to.
     """
     doc = copy.deepcopy(doc)
     notes: list[str] = []
@@ -167,6 +180,19 @@ def v1_to_v2(doc: Doc, declares: Declares = format_declares) -> tuple[Doc, list[
                 )
         new = "engagement.reversal_rate"
         _rewrite_references(doc, "engagement.reversible", new, to_rate, notes)
+
+    # format 1 gave the extremists' outputs one fixed name whatever the case (format1.yaml);
+    # format 2 names them after extremists.name, so a file's outcomes and calibration
+    # targets keep their meaning under that name
+    if declares("extremists", "name"):
+        extremists = doc.setdefault("extremists", {})
+        if isinstance(extremists, dict) and "name" not in extremists:
+            name = format1_extremists_name()
+            extremists["name"] = name
+            notes.append(
+                f"extremists.name: {name} was added: the extremists' outputs are named after it "
+                f"({name}_strength, {name}_peak, ...), as format 1 named them"
+            )
     return doc, notes
 
 

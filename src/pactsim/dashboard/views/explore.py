@@ -71,7 +71,8 @@ def show(settings: Settings) -> None:
     if not names:
         st.info(
             f"No results store in `{folder}`. Make one with, for example, "
-            f"`pactsim ensemble afghanistan-2023 --samples 50 --store {folder}/afg.duckdb`."
+            f"`pactsim ensemble toy-3-factions --samples 50 --store {folder}/toy.duckdb` "
+            "(`pactsim scenarios` lists the bundled scenarios)."
         )
         return
     name = st.selectbox("Results store", names, key="explore-store")

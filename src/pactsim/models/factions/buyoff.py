@@ -20,8 +20,8 @@ Modelling choices (assumptions, see docs/factions.md):
 - Factions whose ideal is at least r accept for free and always vote for r; they are not spoilers.
 - Among equally cheap coalitions the one with the fewest spoilers is chosen.
 
-The seed's "some members might always resist these changes out of principle, but many more could
-potentially be bought off" is this model.
+A claim that "some members might always resist these changes out of principle, but many more
+could potentially be bought off" (the source article of the first bundled case) is this model.
 """
 
 from __future__ import annotations
