@@ -19,6 +19,7 @@ also ends them if this process is killed), a Dask ``LocalCluster`` by closing it
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import signal
@@ -172,6 +173,9 @@ def _dask_runner(workers: int | None, address: str) -> Iterator[tuple[Executor, 
                 dashboard_address=None,
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 preload=["pactsim.experiments.lifeline"],  # its dask_setup
+                # a run's failure comes back as its result; what the workers log as they are
+                # stopped (heartbeats to a scheduler already gone) is noise, not a message
+                silence_logs=logging.CRITICAL,
             )
         target: Any = cluster
     else:
