@@ -123,6 +123,7 @@ class Council(Component):
             k[self.leader] = 0.0  # the leader pays no one to agree with itself
             self.others_kappa[i] = k
         self._costs: dict[tuple[str, float], dict[float, tuple]] = {}
+        self._assembled: dict[tuple[str, float, bytes], tuple] = {}
 
     @classmethod
     def declare(cls, sc: Scenario) -> list[Output]:
@@ -240,6 +241,10 @@ class Council(Component):
         cost, payments and spoilers per faction, and the leader's own cost. Levels already
         solved at this floor are looked up; the rest are solved in one batch."""
         floor = self.floor[issue]
+        key = (issue, floor, levels.tobytes())
+        hit = self._assembled.get(key)
+        if hit is not None:
+            return hit
         table = self._costs.setdefault((issue, floor), {})
         missing = np.array([r for r in levels if float(r) not in table])
         ideal = np.maximum(self.ideal[issue], floor)
@@ -264,6 +269,9 @@ class Council(Component):
             self.kappa[issue][self.leader]
             * np.maximum(0.0, levels - ideal[self.leader]) ** self.alpha
         )
+        if len(self._assembled) > 256:
+            self._assembled.clear()
+        self._assembled[key] = (cost, payments, spoilers, own)
         return cost, payments, spoilers, own
 
     def _levels(self, world: World, issue: str) -> np.ndarray:
