@@ -1,4 +1,7 @@
-"""The extremist organisation: strength, recruitment, attrition and attacks (docs/design.md, extremists)."""
+"""The extremist organisation: strength, recruitment, attrition and attacks.
+
+See docs/design.md, extremists.
+"""
 
 from pactsim.models.extremists.organisation import (
     ExtremistParams,

@@ -5,8 +5,8 @@ MacKay's attrition models; docs/design.md, extremists): strength S grows with re
 population, defecting spoilers and foreign inflow (including an optional external sponsor), and
 shrinks with attrition that grows with the regime's counter-terrorism capacity kappa. Attacks are
 Poisson with a rate proportional to strength, reduced by interdiction d = 1 - exp(-eta kappa).
-Above a strength S_conv the threat is semi-conventional (the precedent of a group that held territory):
-attacks are deadlier and interdiction needs ready armour and artillery, d_conv = d * E.
+Above a strength S_conv the threat is semi-conventional (the precedent of a group that held
+territory): attacks are deadlier and interdiction needs ready armour and artillery, d_conv = d * E.
 """
 
 from __future__ import annotations
