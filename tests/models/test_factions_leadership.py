@@ -175,6 +175,12 @@ def test_pareto_by_hand() -> None:
     assert _pareto(cash, pay).tolist() == [3, 0]
 
 
+def test_pareto_of_nothing_is_an_empty_index() -> None:
+    keep = _pareto(np.zeros(0), np.zeros(0))
+    assert keep.dtype == np.intp and keep.shape == (0,)
+    assert np.zeros(0)[keep].shape == (0,)  # usable as an index even when empty
+
+
 def test_choice_is_unchanged_by_the_order_of_candidates() -> None:
     a = cand([0, 50, 100], [0, 6, 10], [0, 2, 5])
     rev = cand([100, 50, 0], [10, 6, 0], [5, 2, 0])
