@@ -46,6 +46,9 @@ test: $(VENV)/.dev bytecode
 	$(BIN)/python -m pytest -n 2 --timeout 900 --durations 15
 
 MUTATION_CHILDREN ?= 2
+# mutmut's mutant names (shell patterns) to run and count, e.g. 'pactsim.models.region*';
+# empty: every mutant
+MUTANTS ?=
 
 ## mutation: mutation testing (mutmut) of the engagement loop, its two models and the outputs,
 ## against their own tests (pyproject.toml, [tool.mutmut]; docs/testing.md). Always from a
@@ -53,8 +56,9 @@ MUTATION_CHILDREN ?= 2
 ## mutant: the parallelism is across mutants.
 mutation: $(VENV)/.dev
 	rm -rf mutants
-	env -u PYTHONPATH NUMBA_NUM_THREADS=1 $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN)
-	@$(BIN)/python scripts/mutation_score.py
+	set -f; env -u PYTHONPATH NUMBA_NUM_THREADS=1 \
+		$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
+	@set -f; $(BIN)/python scripts/mutation_score.py $(MUTANTS)
 
 ## bench: speed benchmarks, each printing ratios against a reference run in the same script
 bench: $(VENV)/.dev

@@ -10,12 +10,15 @@ of CPU time, so only a mutant that keeps the tests from finishing (a loop that n
 ends) reaches a limit, and tests that do not finish have detected it; the table shows the
 timeouts apart, to be looked at. N counts every mutant: the survivors, those no test runs
 ("no tests"), and "suspicious", "skipped", "segfault" and unchecked ones are not killed.
-``--survivors`` lists every mutant not killed, by file.
+``--survivors`` lists every mutant not killed, by file. Patterns (mutmut's mutant names, shell
+style, e.g. ``'pactsim.models.region*'``) restrict the count to the mutants they match, as
+``make mutation MUTANTS=...`` runs only those.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import sys
 from collections import Counter
@@ -48,11 +51,16 @@ def status(code: int | None) -> str:
     return "not checked" if code is None else STATUS.get(code, "suspicious")
 
 
-def load(root: Path) -> dict[str, dict[str, str]]:
-    """{source file: {mutant: status}} for every file mutmut mutated under ``root``."""
+def load(root: Path, patterns: list[str]) -> dict[str, dict[str, str]]:
+    """{source file: {mutant: status}} for every file mutmut mutated under ``root``, keeping
+    the mutants that match one of ``patterns`` (all when there are none)."""
     out: dict[str, dict[str, str]] = {}
     for meta in sorted(root.rglob("*.py.meta")):
         codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if patterns:
+            codes = {
+                k: v for k, v in codes.items() if any(fnmatch.fnmatchcase(k, p) for p in patterns)
+            }
         if codes:
             source = meta.relative_to(root).as_posix().removesuffix(".meta")
             out[source] = {k: status(v) for k, v in codes.items()}
@@ -63,12 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mutants", type=Path, default=Path("mutants"), help="mutmut's directory")
     ap.add_argument("--survivors", action="store_true", help="list every mutant not killed")
+    ap.add_argument("patterns", nargs="*", help="count only the mutants matching these")
     args = ap.parse_args(argv)
-    results = load(args.mutants)
+    results = load(args.mutants, args.patterns)
     if not results:
-        print(
-            f"no mutmut results under {args.mutants}/: run `make mutation` first", file=sys.stderr
-        )
+        what = " matching " + " ".join(args.patterns) if args.patterns else ""
+        print(f"no mutmut results{what} in {args.mutants}/: run `make mutation`", file=sys.stderr)
         return 1
     width = max(len(f) for f in results)
     print(f"{'file':<{width}}  " + "  ".join(f"{c:>8}" for c in COLUMNS) + "     score")
