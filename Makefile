@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACTSIM := $(BIN)/pactsim
 OUT ?= out
 
-.PHONY: demo test bench lint clean bytecode
+.PHONY: demo test bench lint clean bytecode mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,21 @@ test: $(VENV)/.dev bytecode
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -n 2 --timeout 900 --durations 15
 
+MUTATION_CHILDREN ?= 2
+# mutmut's mutant names (shell patterns) to run and count, e.g. 'pactsim.models.region*';
+# empty: every mutant
+MUTANTS ?=
+
+## mutation: mutation testing (mutmut) of the engagement loop, its two models and the outputs,
+## against their own tests (pyproject.toml, [tool.mutmut]; docs/testing.md). Always from a
+## clean mutants/: mutmut's cache does not notice a changed test. One numba thread per
+## mutant: the parallelism is across mutants.
+mutation: $(VENV)/.dev
+	rm -rf mutants
+	set -f; env -u PYTHONPATH NUMBA_NUM_THREADS=1 \
+		$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
+	@set -f; $(BIN)/python scripts/mutation_score.py $(MUTANTS)
+
 ## bench: speed benchmarks, each printing ratios against a reference run in the same script
 bench: $(VENV)/.dev
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
@@ -56,4 +71,4 @@ lint: $(VENV)/.dev
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache mutants
