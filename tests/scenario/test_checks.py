@@ -144,3 +144,12 @@ def test_validate_of_a_clean_scenario_prints_no_warning() -> None:
     result = runner.invoke(app, ["validate", "toy-3-factions"])
     assert result.exit_code == 0
     assert "warning:" not in result.output
+
+
+def test_a_calibration_target_on_a_series_no_run_records_is_named(afghanistan_text: str) -> None:
+    text = _edit(afghanistan_text, "metric: iskp_strength", "metric: isis_strength")
+    warnings = scenario_warnings(from_text(text, "renamed.yaml"))
+    (warning,) = [w for w in warnings if w.path.startswith("calibration")]
+    assert warning.path.startswith("calibration.targets[2")
+    assert "'isis_strength' is not a series the model records" in warning.message
+    assert "did you mean 'iskp_strength'?" in warning.message

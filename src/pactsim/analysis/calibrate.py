@@ -67,8 +67,14 @@ def target_value(series: pd.DataFrame, target: Any) -> float:
     """The run's value of one target: ``target.metric`` over the months whose ``date`` lies in
     [target.start, target.end], reduced by ``target.reduce``."""
     if target.metric not in series.columns:
+        import difflib
+
+        have = [c for c in series.columns if c not in ("month", "date")]
+        close = difflib.get_close_matches(target.metric, have, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"the run records: {', '.join(have)}"
         raise InputError(
-            f"calibration target '{target.name}': the run has no series column '{target.metric}'"
+            f"calibration target '{target.name}': the run has no series column "
+            f"'{target.metric}'; {hint}"
         )
     if "date" not in series.columns:
         raise InputError("calibration: the run's series has no 'date' column")

@@ -76,6 +76,29 @@ def _unknown_outcomes(scenario: Scenario) -> list[Problem]:
     return out
 
 
+def _unknown_targets(scenario: Scenario) -> list[Problem]:
+    """A calibration target whose metric is no series a run records would fail at run time."""
+    if scenario.calibration is None:
+        return []
+    known = sorted(known_series_names(scenario))
+    doc = scenario.raw
+    out = []
+    for i, target in enumerate(scenario.calibration.targets):
+        if target.metric in known:
+            continue
+        close = difflib.get_close_matches(target.metric, known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f" (it records: {', '.join(known)})"
+        out.append(
+            Problem(
+                scenario.origin,
+                readable(("calibration", "targets", i, "metric"), doc),
+                f"'{target.metric}' is not a series the model records, so the calibration "
+                f"would fail{hint}",
+            )
+        )
+    return out
+
+
 def scenario_warnings(scenario: Scenario) -> list[Problem]:
     """Every warning about a valid scenario, in file order of the sections."""
-    return _free_consent(scenario) + _unknown_outcomes(scenario)
+    return _free_consent(scenario) + _unknown_outcomes(scenario) + _unknown_targets(scenario)
