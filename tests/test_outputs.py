@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pactsim.outputs import Output, Outputs, any_of, min_of, reduce_series
+from pactsim.outputs import Output, Outputs, reduce_series
 
 S = pd.Series([3, 7, 2, 5])  # months 1..4
 
@@ -144,15 +144,16 @@ def test_directions_and_table() -> None:
 
 
 # ------------------------------------------------------------------------------ helpers
-def test_any_of() -> None:
-    assert any_of([0.0, -1.0, 0.0]) == 0.0
-    assert any_of([0.0, 0.5]) == 1.0
-    assert any_of([]) == 0.0
-    assert type(any_of([2.0])) is float
 
 
-def test_min_of() -> None:
-    assert min_of([3.0, 1.0, 2.0]) == 1.0
-    assert min_of(iter([4.0, -2.0])) == -2.0
-    assert min_of([]) == 0.0
-    assert type(min_of([3])) is float
+def test_headline_and_reached_are_read_from_the_declarations() -> None:
+    outs = Outputs(
+        [
+            Output("a", "-", "series", headline=True),
+            Output("b", "-", "series"),
+            Output("got", "0/1", "summary", of="a", reduce="reached", level=1.0, month=2),
+            Output("peak", "-", "summary", of="a", reduce="max"),
+        ]
+    )
+    assert outs.headline() == ["a"]
+    assert outs.reached() == ["got"]
