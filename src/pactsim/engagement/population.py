@@ -50,7 +50,8 @@ class Population(Component):
             self.model2 = EthnicConflict(
                 EthnicParams(**shared, blue_share=p.blue_share), world.population_seed
             )
-            self.killed = 0
+            self.killed = 0  # cumulative kills so far, to report each month's
+            self._active = 0  # actives at the end of last month
         else:
             from pactsim.models.population import CivilViolence, CivilViolenceParams
 
@@ -139,8 +140,6 @@ class Population(Component):
             }
         )
         self.killed = killed
-
-    _active = 0
 
     def summarise(self, series, summary: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
         summary["active_share_mean"] = float(series["active"].mean() / self.n)
