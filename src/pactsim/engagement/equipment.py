@@ -10,7 +10,7 @@ instrument delivered.
 
 from __future__ import annotations
 
-from pactsim.engagement.world import Component, World
+from pactsim.engagement.world import Component, World, enabled_instruments
 from pactsim.outputs import Output
 from pactsim.scenario import Scenario
 
@@ -28,12 +28,7 @@ class Equipment(Component):
         self.reconfigure(world)
 
     def reconfigure(self, world: World) -> None:
-        self.military = [
-            k
-            for pkg in world.sc.all_packages()
-            for k in pkg.instruments
-            if k.enabled and k.kind in MILITARY
-        ]
+        self.military = enabled_instruments(world.sc, MILITARY)
 
     @classmethod
     def declare(cls, sc: Scenario) -> list[Output]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from pactsim.engagement.world import Component, World
+from pactsim.engagement.world import Component, World, enabled_instruments
 from pactsim.outputs import Output
 from pactsim.scenario import Scenario
 
@@ -38,12 +38,7 @@ class Welfare(Component):
             "energy_food": eng.energy_food_weight,
             "sanctions_relief": eng.sanctions_relief_weight,
         }
-        self.relief_weight = {
-            k.id: weight[k.kind]
-            for pkg in sc.all_packages()
-            for k in pkg.instruments
-            if k.enabled and k.kind in RELIEF
-        }
+        self.relief_weight = {k.id: weight[k.kind] for k in enabled_instruments(sc, RELIEF)}
 
     @classmethod
     def declare(cls, sc: Scenario) -> list[Output]:

@@ -15,6 +15,16 @@ from pactsim.outputs import Output
 from pactsim.scenario import Scenario
 
 
+def enabled_instruments(sc: Scenario, kinds: tuple[str, ...] | None = None) -> list[Any]:
+    """Every patron's enabled instruments, of the given kinds (all kinds when None)."""
+    return [
+        k
+        for pkg in sc.all_packages()
+        for k in pkg.instruments
+        if k.enabled and (kinds is None or k.kind in kinds)
+    ]
+
+
 @dataclass(frozen=True)
 class Offer:
     """What the regime can still earn on an issue, as the leadership sees it.
